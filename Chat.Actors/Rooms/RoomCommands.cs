@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+using Chat.Actors.Serialization;
+
+namespace Chat.Actors.Rooms;
+
+/// <summary>Everything addressed to one room; sharding routes on <see cref="RoomId"/>.</summary>
+public interface IWithRoomId
+{
+    string RoomId { get; }
+}
+
+/// <summary>
+/// A request to a room. Parameters arrive as the client sent them (strings, nullable) and are
+/// validated by <see cref="RoomState.Decide"/>, so a malformed command is answered, never thrown.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
+[JsonDerivedType(typeof(JoinRoom), "join")]
+[JsonDerivedType(typeof(Heartbeat), "heartbeat")]
+[JsonDerivedType(typeof(LeaveRoom), "leave")]
+[JsonDerivedType(typeof(SendMessage), "send")]
+[JsonDerivedType(typeof(GetHistory), "history")]
+[JsonDerivedType(typeof(ConnectionClosed), "connectionClosed")]
+[JsonDerivedType(typeof(GetRoom), "getRoom")]
+[JsonDerivedType(typeof(GetMessages), "getMessages")]
+[JsonDerivedType(typeof(GetParticipants), "getParticipants")]
+public interface IRoomCommand : IWithRoomId, IChatMessage;
+
+public sealed record JoinRoom(string RoomId, string? Member, string? Cid, EncryptedPayload? Profile) : IRoomCommand;
+
+public sealed record Heartbeat(string RoomId, string? Member, string? Cid) : IRoomCommand;
+
+public sealed record LeaveRoom(string RoomId, string? Member) : IRoomCommand;
+
+public sealed record SendMessage(string RoomId, string? Id, string? Ciphertext, string? Nonce, string? Member) : IRoomCommand;
+
+/// <summary>Messages with seq below <see cref="Before"/>, the newest <see cref="Limit"/> of them, oldest first.</summary>
+public sealed record GetHistory(string RoomId, long? Before, int? Limit) : IRoomCommand;
+
+/// <summary>A gateway saw connection <see cref="Cid"/> close (design section 5): a hint, never required.</summary>
+public sealed record ConnectionClosed(string RoomId, string Cid) : IRoomCommand;
+
+public sealed record GetRoom(string RoomId) : IRoomCommand;
+
+public sealed record GetMessages(string RoomId) : IRoomCommand;
+
+public sealed record GetParticipants(string RoomId) : IRoomCommand;
+
+/// <summary>Timer tick: drop members whose heartbeat is overdue.</summary>
+public sealed record ExpireMembers(string RoomId) : IRoomCommand;
+
+/// <summary>Timer tick: the grace period after the last participant left has run out.</summary>
+public sealed record EndGracePeriod(string RoomId) : IRoomCommand;

@@ -1,0 +1,25 @@
+namespace Chat.Actors.Rooms;
+
+/// <summary>The error codes of design section 4; the codes are part of the public protocol.</summary>
+public static class RoomErrors
+{
+    public const string NotFound = "system.notFound";
+    public const string MethodNotFound = "system.methodNotFound";
+    public const string InvalidParams = "system.invalidParams";
+    public const string InternalError = "system.internalError";
+    public const string Closed = "room.closed";
+    public const string NotJoined = "room.notJoined";
+    public const string Full = "room.full";
+    public const string RateLimited = "room.rateLimited";
+    public const string Unavailable = "room.unavailable";
+
+    public static RoomRejected Invalid(string message) => new(InvalidParams, message);
+
+    public static readonly RoomRejected RoomClosed = new(Closed, "The room has ended.");
+    public static readonly RoomRejected MemberNotJoined = new(NotJoined, "Join the room first.");
+    public static readonly RoomRejected RoomFull = new(Full, "The room is full.");
+    public static readonly RoomRejected TooFast = new(RateLimited, "Too many messages; slow down.");
+
+    public static readonly RoomRejected JournalUnavailable =
+        new(Unavailable, "The message was not stored; retry with the same id.");
+}

@@ -1,0 +1,27 @@
+using Chat.Actors.Serialization;
+
+namespace Chat.Actors.Rooms;
+
+/// <summary>Anything <see cref="RoomState.Apply(IRoomEvent)"/> understands.</summary>
+public interface IRoomEvent;
+
+/// <summary>
+/// The events of design section 7, written to the journal. Their JSON shapes are frozen per manifest
+/// version; a change of shape is a new record and a new manifest.
+/// </summary>
+public interface IPersistedRoomEvent : IRoomEvent, IWithRoomId, IChatMessage
+{
+    DateTimeOffset At { get; }
+}
+
+public sealed record RoomActivated(string RoomId, DateTimeOffset At) : IPersistedRoomEvent;
+
+public sealed record MessageAppended(
+    string RoomId,
+    Guid MessageId,
+    long Seq,
+    byte[] Ciphertext,
+    byte[] Nonce,
+    DateTimeOffset At) : IPersistedRoomEvent;
+
+public sealed record RoomDeactivated(string RoomId, DateTimeOffset At) : IPersistedRoomEvent;

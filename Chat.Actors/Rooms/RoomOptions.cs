@@ -1,0 +1,62 @@
+namespace Chat.Actors.Rooms;
+
+/// <summary>
+/// The limits and timers of a room, bound from <c>Chat:Rooms</c> (design sections 3 to 5).
+/// Validated at start by <see cref="Hosting.RoomOptionsValidator"/>.
+/// </summary>
+public sealed record RoomOptions
+{
+    public const string Section = "Chat:Rooms";
+
+    /// <summary>Largest <c>limit</c> a history call may ask for.</summary>
+    public const int MaxHistoryLimit = 200;
+
+    /// <summary>AES-GCM appends a 128-bit tag, so no real ciphertext is shorter.</summary>
+    public const int MinCiphertextBytes = 16;
+
+    public const int NonceBytes = 12;
+
+    /// <summary>How long an empty active room waits for someone to come back before it ends for good.</summary>
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the page heartbeats; the page reads it, the room only checks it is below the timeout.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A member not seen for this long is removed.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>How often a room with members looks for expired ones.</summary>
+    public TimeSpan PresenceSweepInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Number of newest messages in <c>room.{id}.messages</c>.</summary>
+    public int WindowSize { get; init; } = 100;
+
+    /// <summary>
+    /// Message ids remembered for idempotent send. A retry is recognised while fewer than this many
+    /// messages were sent after the original; it bounds memory and snapshot size of long rooms.
+    /// </summary>
+    public int DedupeWindow { get; init; } = 4096;
+
+    /// <summary>Largest decoded message ciphertext.</summary>
+    public int MaxMessageBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Largest decoded profile ciphertext (an encrypted nickname).</summary>
+    public int MaxProfileBytes { get; init; } = 1024;
+
+    public int MaxParticipants { get; init; } = 256;
+
+    /// <summary>Sustained sends per second per member (token bucket refill rate).</summary>
+    public double RatePerSecond { get; init; } = 5;
+
+    /// <summary>Sends a member may make in a burst (token bucket size).</summary>
+    public int RateBurst { get; init; } = 20;
+
+    /// <summary>A snapshot is saved after this many events, so recovery replays at most this many.</summary>
+    public int SnapshotEvery { get; init; } = 200;
+
+    /// <summary>Most events one group-commit write may carry.</summary>
+    public int MaxWriteBatch { get; init; } = 1000;
+
+    /// <summary>A room with nobody present and no requests for this long is stopped (and restarted on demand).</summary>
+    public TimeSpan PassivateIdleAfter { get; init; } = TimeSpan.FromMinutes(2);
+}

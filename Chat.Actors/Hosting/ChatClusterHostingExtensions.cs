@@ -1,0 +1,112 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Chat.Actors.Persistence;
+using Chat.Actors.Rooms;
+using Chat.Actors.Serialization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Actors.Hosting;
+
+public static class ChatClusterHostingExtensions
+{
+    /// <summary>
+    /// One cluster node hosting rooms: remoting, clustering, the room shard region and
+    /// Akka.Persistence.Sql on PostgreSQL, with options bound from <paramref name="configuration"/>
+    /// and validated at start. Register an <see cref="IRoomOutput"/> before calling this to receive
+    /// room changes (the RES adapter does); otherwise replies go back to the asking actor.
+    /// </summary>
+    public static IServiceCollection AddChatCluster(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Action<AkkaConfigurationBuilder, IServiceProvider>? configureAkka = null)
+    {
+        services.AddOptions<ChatClusterOptions>().Bind(configuration.GetSection(ChatClusterOptions.Section)).ValidateOnStart();
+        services.AddOptions<RoomOptions>().Bind(configuration.GetSection(RoomOptions.Section)).ValidateOnStart();
+        services.AddOptions<ChatPersistenceOptions>()
+            .Bind(configuration.GetSection(ChatPersistenceOptions.Section))
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString("Chat") ?? string.Empty)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatClusterOptions>, ChatClusterOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoomOptions>, RoomOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatPersistenceOptions>, ChatPersistenceOptionsValidator>());
+        services.TryAddSingleton<IRoomOutput, ActorReplyOutput>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Hosted services start in registration order: the schema exists before the journal starts.
+        services.AddHostedService<JournalSchemaInitializer>();
+        services.AddAkka(ChatClusterOptions.SystemName, (builder, provider) =>
+        {
+            builder.WithChatNode(provider);
+            configureAkka?.Invoke(builder, provider);
+        });
+        return services;
+    }
+
+    private static AkkaConfigurationBuilder WithChatNode(this AkkaConfigurationBuilder builder, IServiceProvider provider)
+    {
+        var cluster = provider.GetRequiredService<IOptions<ChatClusterOptions>>().Value;
+        var rooms = provider.GetRequiredService<IOptions<RoomOptions>>().Value;
+        var persistence = provider.GetRequiredService<IOptions<ChatPersistenceOptions>>().Value;
+        var output = provider.GetRequiredService<IRoomOutput>();
+        var clock = provider.GetRequiredService<TimeProvider>();
+
+        builder
+            .ConfigureLoggers(loggers =>
+            {
+                // Akka logs through Microsoft.Extensions.Logging, so the host's filters and formatters apply.
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .AddHocon(ConfigurationFactory.ParseString(PersistenceHocon.Build(persistence)), HoconAddMode.Prepend)
+            .WithCustomSerializer("chat", [typeof(IChatMessage)], system => new ChatSerializer(system))
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = cluster.Hostname,
+                PublicHostName = cluster.PublicHostname,
+                Port = cluster.Port,
+            })
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = [.. cluster.SeedNodes],
+                Roles = [.. cluster.Roles],
+            })
+            .WithShardRegion<RoomRegion>(
+                RoomMessageExtractor.TypeName,
+                (system, _) =>
+                {
+                    var settings = new RoomActorSettings(rooms, output, new JournalRoomHistory(system), clock);
+                    return roomId => RoomActor.Props(roomId, settings);
+                },
+                new RoomMessageExtractor(cluster.ShardCount),
+                new ShardOptions
+                {
+                    StateStoreMode = StateStoreMode.DData,
+                    RememberEntities = false,
+                    HandOffStopMessage = StopRoom.Instance,
+                    PassivateIdleEntityAfter = rooms.PassivateIdleAfter,
+                    Role = cluster.Roles.FirstOrDefault(),
+                })
+            .WithActorSystemLivenessCheck()
+            .WithAkkaClusterReadinessCheck();
+
+        if (cluster.SeedNodes.Count == 0)
+        {
+            // No seeds: this node is a cluster of one (one machine, tests).
+            builder.AddStartup((system, _) =>
+            {
+                var self = Cluster.Get(system);
+                self.Join(self.SelfAddress);
+            });
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,28 @@
+namespace Chat.Actors.Hosting;
+
+/// <summary>
+/// The journal and snapshot store on PostgreSQL. The connection string is <c>ConnectionStrings:Chat</c>;
+/// the rest is bound from <c>Chat:Persistence</c>. Defaults are the settings measured best on a
+/// small machine (shared/notes/perf-limits.md).
+/// </summary>
+public sealed class ChatPersistenceOptions
+{
+    public const string Section = "Chat:Persistence";
+
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>PostgreSQL schema of the journal, tags and snapshot tables; created at start if missing.</summary>
+    public string Schema { get; set; } = "akka";
+
+    /// <summary>Concurrent journal writers (2 to 4 measured equal).</summary>
+    public int Parallelism { get; set; } = 3;
+
+    /// <summary>Events per journal round trip; 100 beat 500.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary><c>parameterized</c> or <c>inline</c>; <c>off</c> writes one statement per event.</summary>
+    public string InsertMode { get; set; } = "parameterized";
+
+    /// <summary>How often the read journal polls for new events (projection latency).</summary>
+    public TimeSpan QueryRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+}

@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+using Akka.Actor;
+using Chat.Actors.Rooms;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Actors.Hosting;
+
+/// <summary>Checks <c>Chat:Rooms</c> at start; each message names the configuration key to fix.</summary>
+public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
+{
+    private const string S = RoomOptions.Section;
+
+    public ValidateOptionsResult Validate(string? name, RoomOptions o)
+    {
+        var errors = new List<string>();
+        Positive(errors, o.GracePeriod, $"{S}:GracePeriod");
+        Positive(errors, o.HeartbeatInterval, $"{S}:HeartbeatInterval");
+        Positive(errors, o.HeartbeatTimeout, $"{S}:HeartbeatTimeout");
+        Positive(errors, o.PresenceSweepInterval, $"{S}:PresenceSweepInterval");
+        Positive(errors, o.PassivateIdleAfter, $"{S}:PassivateIdleAfter");
+        if (o.HeartbeatTimeout <= o.HeartbeatInterval)
+        {
+            errors.Add($"{S}:HeartbeatTimeout ({o.HeartbeatTimeout}) must be longer than {S}:HeartbeatInterval ({o.HeartbeatInterval}), or members expire between heartbeats.");
+        }
+
+        // After a failover nobody is present until the next heartbeat; a shorter grace would end rooms that still have people.
+        if (o.GracePeriod <= o.HeartbeatTimeout)
+        {
+            errors.Add($"{S}:GracePeriod ({o.GracePeriod}) must be longer than {S}:HeartbeatTimeout ({o.HeartbeatTimeout}).");
+        }
+
+        if (o.PassivateIdleAfter <= o.GracePeriod)
+        {
+            errors.Add($"{S}:PassivateIdleAfter ({o.PassivateIdleAfter}) must be longer than {S}:GracePeriod ({o.GracePeriod}), or empty rooms stop before they can end.");
+        }
+
+        Range(errors, o.WindowSize, 1, 10_000, $"{S}:WindowSize");
+        Range(errors, o.DedupeWindow, Math.Max(1, o.WindowSize), 1_000_000, $"{S}:DedupeWindow (at least {S}:WindowSize)");
+        Range(errors, o.MaxMessageBytes, RoomOptions.MinCiphertextBytes, 16 * 1024 * 1024, $"{S}:MaxMessageBytes");
+        Range(errors, o.MaxProfileBytes, RoomOptions.MinCiphertextBytes, 64 * 1024, $"{S}:MaxProfileBytes");
+        Range(errors, o.MaxParticipants, 1, 100_000, $"{S}:MaxParticipants");
+        Range(errors, o.RateBurst, 1, 100_000, $"{S}:RateBurst");
+        Range(errors, o.SnapshotEvery, 1, 1_000_000, $"{S}:SnapshotEvery");
+        Range(errors, o.MaxWriteBatch, 1, 100_000, $"{S}:MaxWriteBatch");
+        if (!(o.RatePerSecond > 0))
+        {
+            errors.Add($"{S}:RatePerSecond must be greater than 0.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    internal static void Positive(List<string> errors, TimeSpan value, string key)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"{key} must be a positive duration such as 00:00:30.");
+        }
+    }
+
+    internal static void Range(List<string> errors, int value, int min, int max, string key)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add($"{key} must be between {min} and {max}; it is {value}.");
+        }
+    }
+}
+
+public sealed class ChatClusterOptionsValidator : IValidateOptions<ChatClusterOptions>
+{
+    private const string S = ChatClusterOptions.Section;
+
+    public ValidateOptionsResult Validate(string? name, ChatClusterOptions o)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.Hostname))
+        {
+            errors.Add($"{S}:Hostname is required.");
+        }
+
+        RoomOptionsValidator.Range(errors, o.Port, 0, 65535, $"{S}:Port");
+        RoomOptionsValidator.Range(errors, o.ShardCount, 1, 10_000, $"{S}:ShardCount");
+        for (var i = 0; i < o.SeedNodes.Count; i++)
+        {
+            if (!ActorPath.TryParseAddress(o.SeedNodes[i], out var address) || address.System != ChatClusterOptions.SystemName)
+            {
+                errors.Add($"{S}:SeedNodes:{i} '{o.SeedNodes[i]}' is not an address like akka.tcp://{ChatClusterOptions.SystemName}@host:4053.");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+public sealed partial class ChatPersistenceOptionsValidator : IValidateOptions<ChatPersistenceOptions>
+{
+    private const string S = ChatPersistenceOptions.Section;
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex SchemaName();
+
+    public ValidateOptionsResult Validate(string? name, ChatPersistenceOptions o)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.ConnectionString))
+        {
+            errors.Add("ConnectionStrings:Chat is required (a PostgreSQL connection string).");
+        }
+        else
+        {
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(o.ConnectionString);
+            }
+            catch (ArgumentException)
+            {
+                // The message could echo the password, so it is not repeated here.
+                errors.Add("ConnectionStrings:Chat is not a valid PostgreSQL connection string.");
+            }
+        }
+
+        if (!SchemaName().IsMatch(o.Schema))
+        {
+            errors.Add($"{S}:Schema '{o.Schema}' must be a lowercase SQL identifier.");
+        }
+
+        RoomOptionsValidator.Range(errors, o.Parallelism, 1, 64, $"{S}:Parallelism");
+        RoomOptionsValidator.Range(errors, o.BatchSize, 1, 10_000, $"{S}:BatchSize");
+        if (o.InsertMode is not ("off" or "parameterized" or "inline"))
+        {
+            errors.Add($"{S}:InsertMode must be off, parameterized or inline; it is '{o.InsertMode}'.");
+        }
+
+        RoomOptionsValidator.Positive(errors, o.QueryRefreshInterval, $"{S}:QueryRefreshInterval");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,321 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace Chat.Actors.Rooms;
+
+/// <summary>
+/// One room: recovers its <see cref="RoomState"/>, persists what <see cref="RoomState.Decide"/>
+/// returns, and hands changes and replies to <see cref="IRoomOutput"/>.
+/// <para>
+/// Group commit: while one journal write is in flight, the commands that arrive are decided against
+/// the state that write will produce and queued; when it completes they go out together as the next
+/// write. Nothing is published and no reply is sent before the events behind it are durable, and
+/// steps are published in the order they were decided.
+/// </para>
+/// </summary>
+public sealed class RoomActor : UntypedPersistentActor, IWithTimers
+{
+    private const string SweepTimer = "presence-sweep";
+    private const string GraceTimer = "grace";
+
+    private readonly string _roomId;
+    private readonly RoomActorSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    // Durable and published: what gets and queries see.
+    private RoomState _state;
+
+    // _state plus every in-flight and queued step: what new commands are decided against.
+    private RoomState _decided;
+    private readonly List<Step> _queued = [];
+    private Batch? _inFlight;
+    private bool _stopRequested;
+    private long _writes;
+    private long _eventsWritten;
+    private long _snapshotAtSequenceNr;
+
+    public RoomActor(string roomId, RoomActorSettings settings)
+    {
+        _roomId = roomId;
+        _settings = settings;
+        _state = RoomState.Create(roomId, settings.Options);
+        _decided = _state;
+        PersistenceId = RoomIds.PersistenceIdOf(roomId);
+    }
+
+    public static Props Props(string roomId, RoomActorSettings settings) =>
+        Akka.Actor.Props.Create(() => new RoomActor(roomId, settings));
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case SnapshotOffer { Snapshot: RoomSnapshot snapshot } offer:
+                _state = RoomState.FromSnapshot(snapshot, _settings.Options);
+                _snapshotAtSequenceNr = offer.Metadata.SequenceNr;
+                break;
+            case IPersistedRoomEvent e:
+                _state = _state.Apply(e);
+                break;
+            case RecoveryCompleted:
+                _decided = _state;
+                _settings.Output.RoomStarted(_roomId);
+                UpdateTimers();
+                break;
+        }
+    }
+
+    protected override void OnCommand(object message)
+    {
+        switch (message)
+        {
+            case RoomRequest request:
+                Handle(request.Command, new ReplyTarget(Sender, request.ReplySubject));
+                break;
+            case IRoomCommand command:
+                Handle(command, new ReplyTarget(Sender, null));
+                break;
+            case HistoryLoaded loaded:
+                _settings.Output.Emit(_roomId, [], loaded.Reply, loaded.ReplyTo);
+                break;
+            case GetRoomStats:
+                Sender.Tell(new RoomStats(_roomId, _writes, _eventsWritten, LastSequenceNr));
+                break;
+            case StopRoom:
+                _stopRequested = true;
+                StopWhenIdle();
+                break;
+            case SaveSnapshotSuccess saved:
+                DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+                break;
+            case SaveSnapshotFailure failed:
+                _log.Warning(failed.Cause, "Room {RoomId} could not save its snapshot at {SequenceNr}", _roomId, failed.Metadata.SequenceNr);
+                break;
+            case DeleteSnapshotsSuccess or DeleteSnapshotsFailure:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Handle(IRoomCommand command, ReplyTarget replyTo)
+    {
+        var now = _settings.Clock.GetUtcNow();
+        if (RoomState.IsQuery(command))
+        {
+            // Reads see only what is durable and published, so a get never shows an unacknowledged message.
+            var answer = _state.Decide(command, now);
+            if (answer.HistoryToLoad is { } range)
+            {
+                LoadHistory(range, replyTo);
+            }
+            else
+            {
+                _settings.Output.Emit(_roomId, [], answer.Reply, replyTo);
+            }
+
+            return;
+        }
+
+        var decision = _decided.Decide(command, now);
+        var step = new Step(decision, replyTo);
+        if (!decision.HasPersistedEvents && _inFlight is null && _queued.Count == 0)
+        {
+            Publish(step);
+            _decided = _state;
+            UpdateTimers();
+            return;
+        }
+
+        _queued.Add(step);
+        foreach (var e in decision.Events)
+        {
+            _decided = _decided.Apply(e);
+        }
+
+        Drain();
+    }
+
+    /// <summary>Publishes queued steps that need no write, and starts the next write if none is in flight.</summary>
+    private void Drain()
+    {
+        while (_inFlight is null && _queued.Count > 0)
+        {
+            if (_queued[0].Decision.HasPersistedEvents)
+            {
+                Write();
+            }
+            else
+            {
+                Publish(_queued[0]);
+                _queued.RemoveAt(0);
+            }
+        }
+
+        if (_inFlight is null)
+        {
+            _decided = _state;
+            UpdateTimers();
+            StopWhenIdle();
+        }
+    }
+
+    private void Write()
+    {
+        var steps = new List<Step>();
+        var events = new List<IPersistedRoomEvent>();
+        var taken = 0;
+        foreach (var step in _queued)
+        {
+            var persisted = step.Decision.Events.OfType<IPersistedRoomEvent>().ToList();
+            if (steps.Count > 0 && events.Count + persisted.Count > _settings.Options.MaxWriteBatch)
+            {
+                break;
+            }
+
+            steps.Add(step);
+            events.AddRange(persisted);
+            taken++;
+        }
+
+        _queued.RemoveRange(0, taken);
+        var batch = new Batch(steps);
+        _inFlight = batch;
+        _writes++;
+        _eventsWritten += events.Count;
+        PersistAllAsync(events, _ => { }, () => Complete(batch));
+    }
+
+    private void Complete(Batch batch)
+    {
+        if (!ReferenceEquals(_inFlight, batch))
+        {
+            return;
+        }
+
+        _inFlight = null;
+        foreach (var step in batch.Steps)
+        {
+            Publish(step);
+        }
+
+        if (LastSequenceNr - _snapshotAtSequenceNr >= _settings.Options.SnapshotEvery)
+        {
+            SaveSnapshot(_state.ToSnapshot());
+            _snapshotAtSequenceNr = LastSequenceNr;
+        }
+
+        Drain();
+    }
+
+    private void Publish(Step step)
+    {
+        var changes = new List<RoomChange>();
+        foreach (var e in step.Decision.Events)
+        {
+            _state = _state.Apply(e, changes);
+        }
+
+        if (changes.Count > 0 || step.Decision.Reply is not null)
+        {
+            _settings.Output.Emit(_roomId, changes, step.Decision.Reply, step.ReplyTo);
+        }
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // The actor stops after this; it recovers on the next message and the journal decides what
+        // was stored. Nobody was told "stored" for any of these, so a retry with the same id is safe.
+        _log.Error(cause, "Room {RoomId} journal write failed at {SequenceNr}; answering {Count} requests as unavailable",
+            _roomId, sequenceNr, PendingReplies());
+        FailPending();
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "Room {RoomId} journal rejected a write at {SequenceNr}", _roomId, sequenceNr);
+        FailPending();
+    }
+
+    private int PendingReplies() => (_inFlight?.Steps.Count ?? 0) + _queued.Count;
+
+    private void FailPending()
+    {
+        var pending = (_inFlight?.Steps ?? []).Concat(_queued).ToList();
+        _inFlight = null;
+        _queued.Clear();
+        _decided = _state;
+        foreach (var step in pending)
+        {
+            if (step.Decision.Reply is not null)
+            {
+                _settings.Output.Emit(_roomId, [], RoomErrors.JournalUnavailable, step.ReplyTo);
+            }
+        }
+    }
+
+    private void LoadHistory(SeqRange range, ReplyTarget replyTo)
+    {
+        if (_settings.History is not { } history)
+        {
+            _settings.Output.Emit(_roomId, [], new RoomRejected(RoomErrors.InternalError, "History is not available on this node."), replyTo);
+            return;
+        }
+
+        history.ReadAsync(_roomId, range, CancellationToken.None).PipeTo(
+            Self,
+            success: messages => new HistoryLoaded(replyTo, new HistoryPage(messages)),
+            failure: ex =>
+            {
+                _log.Warning(ex, "Room {RoomId} could not read history", _roomId);
+                return new HistoryLoaded(replyTo, RoomErrors.JournalUnavailable);
+            });
+    }
+
+    private void UpdateTimers()
+    {
+        if (_state.Status != RoomStatus.Active)
+        {
+            Timers.CancelAll();
+            return;
+        }
+
+        if (_state.Members.IsEmpty)
+        {
+            Timers.Cancel(SweepTimer);
+            if (!Timers.IsTimerActive(GraceTimer))
+            {
+                Timers.StartSingleTimer(GraceTimer, new EndGracePeriod(_roomId), _settings.Options.GracePeriod);
+            }
+        }
+        else
+        {
+            Timers.Cancel(GraceTimer);
+            if (!Timers.IsTimerActive(SweepTimer))
+            {
+                var interval = _settings.Options.PresenceSweepInterval;
+                Timers.StartPeriodicTimer(SweepTimer, new ExpireMembers(_roomId), interval, interval);
+            }
+        }
+    }
+
+    private void StopWhenIdle()
+    {
+        if (_stopRequested && _inFlight is null && _queued.Count == 0)
+        {
+            Context.Stop(Self);
+        }
+    }
+
+    private sealed record Step(Decision Decision, ReplyTarget ReplyTo);
+
+    private sealed record Batch(List<Step> Steps);
+
+    private sealed record HistoryLoaded(ReplyTarget ReplyTo, RoomReply Reply);
+}

@@ -1,0 +1,4 @@
+namespace Chat.Actors.Rooms;
+
+/// <summary>What every room on a node shares: limits, where results go, history reads and the clock.</summary>
+public sealed record RoomActorSettings(RoomOptions Options, IRoomOutput Output, IRoomHistory? History, TimeProvider Clock);

@@ -1,0 +1,73 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using Chat.Actors.Hosting;
+using Chat.Actors.Rooms;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.Tests.Infrastructure;
+
+/// <summary>
+/// A real cluster node built the way production builds it (<see cref="ChatClusterHostingExtensions.AddChatCluster"/>),
+/// on its own free port, forming a cluster of one.
+/// </summary>
+public sealed class ChatNode : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ChatNode(IHost host)
+    {
+        _host = host;
+    }
+
+    public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
+
+    public IActorRef Rooms => _host.Services.GetRequiredService<IRequiredActor<RoomRegion>>().ActorRef;
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<ChatNode> StartAsync(string connectionString, IDictionary<string, string?>? settings = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Chat"] = connectionString,
+            ["Chat:Cluster:Hostname"] = "127.0.0.1",
+            ["Chat:Cluster:Port"] = "0",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddChatCluster(builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        var node = new ChatNode(host);
+        await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30));
+        return node;
+    }
+
+    public async Task<T> AskAsync<T>(IRoomCommand command)
+        where T : RoomReply =>
+        await Rooms.Ask<T>(command, TimeSpan.FromSeconds(30));
+
+    private async Task WaitUntilUpAsync(TimeSpan timeout)
+    {
+        var cluster = Cluster.Get(System);
+        var up = new TaskCompletionSource();
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        await up.Task.WaitAsync(timeout);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,110 @@
+using Akka.Actor;
+using System.Collections.Concurrent;
+using Chat.Actors.Rooms;
+using Chat.Actors.Serialization;
+using Chat.Tests.Infrastructure;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Chat.Tests.Sharding;
+
+/// <summary>Rooms through real sharding on a real PostgreSQL journal, across an actor system restart.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ShardedRoomsOnPostgresTests(PostgresFixture postgres, ITestOutputHelper output)
+{
+    private static readonly Dictionary<string, string?> RelaxedLimits = new()
+    {
+        // Load tests send faster than a person may; the rate limit has its own tests.
+        ["Chat:Rooms:RateBurst"] = "100000",
+        ["Chat:Rooms:RatePerSecond"] = "100000",
+    };
+
+    [Fact]
+    public async Task Sends_AcrossFiftyRooms_AreAllAcknowledgedAndRecoveredWithTheirSeqAfterRestart()
+    {
+        var rooms = Enumerable.Range(0, 50).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberId())).ToList();
+        var acknowledged = new ConcurrentBag<(string Room, Guid Id, long Seq)>();
+
+        await using (var node = await ChatNode.StartAsync(postgres.ConnectionString, RelaxedLimits))
+        {
+            await Task.WhenAll(rooms.Select(r => node.AskAsync<Joined>(TestPayloads.Join(r.Room, r.Member))));
+
+            // 1,000 sends in all, 20 per room, all in flight at once.
+            var sends = rooms.SelectMany(r => Enumerable.Range(0, 20).Select(_ => (r.Room, r.Member, Id: Guid.NewGuid()))).ToList();
+            await Task.WhenAll(sends.Select(async s =>
+            {
+                var reply = await node.AskAsync<RoomReply>(TestPayloads.Send(s.Room, s.Member, s.Id));
+                reply.Should().BeOfType<MessageAccepted>();
+                acknowledged.Add((s.Room, s.Id, ((MessageAccepted)reply).Seq));
+            }));
+        }
+
+        acknowledged.Should().HaveCount(1000);
+        foreach (var room in acknowledged.GroupBy(a => a.Room))
+        {
+            room.Select(a => a.Seq).Order().Should().Equal(Enumerable.Range(1, 20).Select(i => (long)i), "seq is gap-free per room");
+        }
+
+        await using (var restarted = await ChatNode.StartAsync(postgres.ConnectionString, RelaxedLimits))
+        {
+            foreach (var room in acknowledged.GroupBy(a => a.Room))
+            {
+                var model = await restarted.AskAsync<RoomModel>(new GetRoom(room.Key));
+                model.Status.Should().Be(RoomStatus.Active);
+                model.MessageCount.Should().Be(20);
+
+                var messages = await restarted.AskAsync<MessageList>(new GetMessages(room.Key));
+                messages.Messages.Select(m => (m.Id, m.Seq)).Should().BeEquivalentTo(room.Select(a => (a.Id, a.Seq)));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task JournalRows_CarryOurSerializerIdAndVersionedManifests()
+    {
+        var room = TestPayloads.NewRoomId();
+        var member = TestPayloads.NewMemberId();
+        await using (var node = await ChatNode.StartAsync(postgres.ConnectionString))
+        {
+            await node.AskAsync<Joined>(TestPayloads.Join(room, member));
+            await node.AskAsync<MessageAccepted>(TestPayloads.Send(room, member));
+        }
+
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT identifier, manifest FROM akka.journal WHERE persistence_id = @pid ORDER BY sequence_number", connection);
+        command.Parameters.AddWithValue("pid", RoomIds.PersistenceIdOf(room));
+        var rows = new List<(int Identifier, string Manifest)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetInt32(0), reader.GetString(1)));
+            }
+        }
+
+        rows.Should().Equal((ChatSerializer.SerializerId, "RoomActivated.v1"), (ChatSerializer.SerializerId, "MessageAppended.v1"));
+    }
+
+    [Fact]
+    public async Task FiveHundredConcurrentSends_ToOneRoom_ArePersistedInFarFewerWritesThanMessages()
+    {
+        var room = TestPayloads.NewRoomId();
+        var member = TestPayloads.NewMemberId();
+        await using var node = await ChatNode.StartAsync(postgres.ConnectionString, RelaxedLimits);
+        await node.AskAsync<Joined>(TestPayloads.Join(room, member));
+        var before = await node.Rooms.Ask<RoomStats>(new GetRoomStats(room), TimeSpan.FromSeconds(10));
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 500).Select(_ => node.AskAsync<RoomReply>(TestPayloads.Send(room, member))));
+
+        replies.Should().AllBeOfType<MessageAccepted>();
+        replies.Cast<MessageAccepted>().Select(r => r.Seq).Order().Should().Equal(Enumerable.Range(1, 500).Select(i => (long)i));
+        var after = await node.Rooms.Ask<RoomStats>(new GetRoomStats(room), TimeSpan.FromSeconds(10));
+        var writes = after.Writes - before.Writes;
+        var events = after.EventsWritten - before.EventsWritten;
+        output.WriteLine($"group commit: {events} events in {writes} journal writes ({(double)events / writes:F1} per write)");
+        events.Should().Be(500);
+        writes.Should().BeLessThan(100, "sends that arrive during a write are persisted together in the next one");
+    }
+}

@@ -107,4 +107,66 @@ public sealed class ShardedRoomsOnPostgresTests(PostgresFixture postgres, ITestO
         events.Should().Be(500);
         writes.Should().BeLessThan(100, "sends that arrive during a write are persisted together in the next one");
     }
+    [Fact]
+    public async Task History_OlderThanTheWindow_IsReadFromTheJournal()
+    {
+        var settings = new Dictionary<string, string?>(RelaxedLimits) { ["Chat:Rooms:WindowSize"] = "10" };
+        var room = TestPayloads.NewRoomId();
+        var member = TestPayloads.NewMemberId();
+        await using var node = await ChatNode.StartAsync(postgres.ConnectionString, settings);
+        await node.AskAsync<Joined>(TestPayloads.Join(room, member));
+        var ids = new List<Guid>();
+        for (var i = 0; i < 30; i++)
+        {
+            ids.Add(Guid.NewGuid());
+            await node.AskAsync<MessageAccepted>(TestPayloads.Send(room, member, ids[^1]));
+        }
+
+        var older = await node.AskAsync<HistoryPage>(new GetHistory(room, Before: 6, Limit: 3));
+        var straddling = await node.AskAsync<HistoryPage>(new GetHistory(room, Before: 25, Limit: 8));
+        var recent = await node.AskAsync<HistoryPage>(new GetHistory(room, Before: 31, Limit: 5));
+
+        older.Messages.Select(m => (m.Id, m.Seq)).Should().Equal((ids[2], 3L), (ids[3], 4L), (ids[4], 5L));
+        straddling.Messages.Select(m => m.Seq).Should().Equal(Enumerable.Range(17, 8).Select(i => (long)i));
+        straddling.Messages.Select(m => m.Id).Should().Equal(ids.Skip(16).Take(8));
+        recent.Messages.Select(m => m.Seq).Should().Equal(26, 27, 28, 29, 30);
+    }
+
+    [Fact]
+    public async Task Snapshots_AreStoredWithOurSerializer_AndRecoveryUsesThem()
+    {
+        var settings = new Dictionary<string, string?>(RelaxedLimits) { ["Chat:Rooms:SnapshotEvery"] = "10" };
+        var room = TestPayloads.NewRoomId();
+        var member = TestPayloads.NewMemberId();
+        await using (var node = await ChatNode.StartAsync(postgres.ConnectionString, settings))
+        {
+            await node.AskAsync<Joined>(TestPayloads.Join(room, member));
+            for (var i = 0; i < 25; i++)
+            {
+                await node.AskAsync<MessageAccepted>(TestPayloads.Send(room, member));
+            }
+        }
+
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT serializer_id, manifest, sequence_number FROM akka.snapshot WHERE persistence_id = @pid", connection);
+        command.Parameters.AddWithValue("pid", RoomIds.PersistenceIdOf(room));
+        var snapshots = new List<(int Serializer, string Manifest, long SequenceNr)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                snapshots.Add((reader.GetInt32(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+        }
+
+        snapshots.Should().NotBeEmpty().And.OnlyContain(s => s.Serializer == ChatSerializer.SerializerId && s.Manifest == "RoomSnapshot.v1");
+        snapshots.Max(s => s.SequenceNr).Should().BeGreaterThanOrEqualTo(20, "a snapshot follows every 10 events");
+
+        await using var restarted = await ChatNode.StartAsync(postgres.ConnectionString, settings);
+        (await restarted.AskAsync<RoomModel>(new GetRoom(room))).MessageCount.Should().Be(25);
+        (await restarted.AskAsync<MessageList>(new GetMessages(room))).Messages.Select(m => m.Seq)
+            .Should().Equal(Enumerable.Range(1, 25).Select(i => (long)i));
+    }
 }

@@ -1,0 +1,68 @@
+using Chat.Actors.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Tests.Hosting;
+
+public sealed class OptionsValidationTests
+{
+    private const string ValidConnection = "Host=127.0.0.1;Port=5432;Username=chat;Database=chat";
+
+    public static TheoryData<string, string?, string> BadSettings() => new()
+    {
+        { "ConnectionStrings:Chat", null, "ConnectionStrings:Chat is required" },
+        { "ConnectionStrings:Chat", "this is = not ; a = valid;; connection string", "ConnectionStrings:Chat is not a valid" },
+        { "Chat:Rooms:GracePeriod", "00:00:20", "Chat:Rooms:GracePeriod" },
+        { "Chat:Rooms:HeartbeatTimeout", "00:00:05", "Chat:Rooms:HeartbeatTimeout" },
+        { "Chat:Rooms:PassivateIdleAfter", "00:00:10", "Chat:Rooms:PassivateIdleAfter" },
+        { "Chat:Rooms:WindowSize", "0", "Chat:Rooms:WindowSize" },
+        { "Chat:Rooms:DedupeWindow", "10", "Chat:Rooms:DedupeWindow" },
+        { "Chat:Rooms:MaxParticipants", "0", "Chat:Rooms:MaxParticipants" },
+        { "Chat:Rooms:RatePerSecond", "0", "Chat:Rooms:RatePerSecond" },
+        { "Chat:Rooms:MaxMessageBytes", "8", "Chat:Rooms:MaxMessageBytes" },
+        { "Chat:Cluster:Port", "70000", "Chat:Cluster:Port" },
+        { "Chat:Cluster:SeedNodes:0", "http://nope", "Chat:Cluster:SeedNodes:0" },
+        { "Chat:Cluster:SeedNodes:0", "akka.tcp://other@127.0.0.1:4053", "Chat:Cluster:SeedNodes:0" },
+        { "Chat:Persistence:Schema", "Robert'); DROP TABLE x;--", "Chat:Persistence:Schema" },
+        { "Chat:Persistence:InsertMode", "fast", "Chat:Persistence:InsertMode" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task NodeStart_WithBadSetting_FailsWithAMessageNamingTheKey(string key, string? value, string expected)
+    {
+        using var host = BuildHost(new Dictionary<string, string?> { [key] = value });
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain(expected);
+    }
+
+    [Fact]
+    public void Defaults_WithAConnectionString_AreValid()
+    {
+        using var host = BuildHost([]);
+
+        var act = () => host.Services.GetRequiredService<IOptions<Chat.Actors.Rooms.RoomOptions>>().Value;
+
+        act.Should().NotThrow();
+        host.Services.GetRequiredService<IOptions<ChatClusterOptions>>().Value.Port.Should().Be(4053);
+        host.Services.GetRequiredService<IOptions<ChatPersistenceOptions>>().Value.Schema.Should().Be("akka");
+    }
+
+    private static IHost BuildHost(Dictionary<string, string?> overrides)
+    {
+        var values = new Dictionary<string, string?> { ["ConnectionStrings:Chat"] = ValidConnection };
+        foreach (var (key, value) in overrides)
+        {
+            values[key] = value;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.Services.AddChatCluster(builder.Configuration);
+        return builder.Build();
+    }
+}

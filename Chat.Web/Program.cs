@@ -1,0 +1,10 @@
+using Chat.Actors.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddHealthChecks();
+builder.Services.AddChatCluster(builder.Configuration);
+
+var app = builder.Build();
+app.MapHealthChecks("/health");
+app.MapHealthChecks("/alive", new() { Predicate = check => check.Tags.Contains("liveness") });
+app.Run();

@@ -47,9 +47,12 @@ public abstract class RoomActorSpec : Akka.TestKit.Xunit2.TestKit
         PassivateIdleAfter = TimeSpan.FromMinutes(5),
     };
 
+    /// <summary>The room's clock; tests that need control of "now" replace it.</summary>
+    protected virtual TimeProvider Clock => TimeProvider.System;
+
     protected IActorRef StartRoom()
     {
-        var settings = new RoomActorSettings(Options, new RecordingRoomOutput(Emissions), null, TimeProvider.System);
+        var settings = new RoomActorSettings(Options, new RecordingRoomOutput(Emissions), null, Clock);
         var room = Sys.ActorOf(RoomActor.Props(RoomId, settings));
         Watch(room);
         // Earlier incarnations may have left emissions behind; skip to this one's start.

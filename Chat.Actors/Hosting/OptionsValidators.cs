@@ -18,6 +18,7 @@ public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
         Positive(errors, o.HeartbeatTimeout, $"{S}:HeartbeatTimeout");
         Positive(errors, o.PresenceSweepInterval, $"{S}:PresenceSweepInterval");
         Positive(errors, o.PassivateIdleAfter, $"{S}:PassivateIdleAfter");
+        Positive(errors, o.SlowWriteNotice, $"{S}:SlowWriteNotice");
         if (o.HeartbeatTimeout <= o.HeartbeatInterval)
         {
             errors.Add($"{S}:HeartbeatTimeout ({o.HeartbeatTimeout}) must be longer than {S}:HeartbeatInterval ({o.HeartbeatInterval}), or members expire between heartbeats.");

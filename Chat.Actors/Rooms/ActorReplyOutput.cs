@@ -19,4 +19,8 @@ public sealed class ActorReplyOutput : IRoomOutput
             replyTo.Sender.Tell(reply, ActorRefs.NoSender);
         }
     }
+
+    public void StillWorking(ReplyTarget replyTo)
+    {
+    }
 }

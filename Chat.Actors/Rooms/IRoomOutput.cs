@@ -17,6 +17,12 @@ public interface IRoomOutput
     /// <paramref name="replyTo"/>. Called once per command, in the order the room applied them.
     /// </summary>
     void Emit(string roomId, IReadOnlyList<RoomChange> changes, RoomReply? reply, ReplyTarget? replyTo);
+
+    /// <summary>
+    /// The reply to <paramref name="replyTo"/> is delayed (a slow journal write): tell the waiting
+    /// party so it does not give up (RES: the <c>timeout:"ms"</c> pre-response).
+    /// </summary>
+    void StillWorking(ReplyTarget replyTo);
 }
 
 /// <summary>

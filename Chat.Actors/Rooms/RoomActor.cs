@@ -18,6 +18,7 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
 {
     private const string SweepTimer = "presence-sweep";
     private const string GraceTimer = "grace";
+    private const string SlowWriteTimer = "slow-write";
 
     private readonly string _roomId;
     private readonly RoomActorSettings _settings;
@@ -82,6 +83,9 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
                 break;
             case HistoryLoaded loaded:
                 _settings.Output.Emit(_roomId, [], loaded.Reply, loaded.ReplyTo);
+                break;
+            case SlowWrite slow:
+                NoticeSlowWrite(slow.Batch);
                 break;
             case GetRoomStats:
                 Sender.Tell(new RoomStats(_roomId, _writes, _eventsWritten, LastSequenceNr));
@@ -189,7 +193,24 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
         _inFlight = batch;
         _writes++;
         _eventsWritten += events.Count;
+        Timers.StartSingleTimer(SlowWriteTimer, new SlowWrite(batch), _settings.Options.SlowWriteNotice);
         PersistAllAsync(events, _ => { }, () => Complete(batch));
+    }
+
+    private void NoticeSlowWrite(Batch batch)
+    {
+        if (!ReferenceEquals(_inFlight, batch))
+        {
+            return;
+        }
+
+        foreach (var step in batch.Steps.Concat(_queued))
+        {
+            if (step.Decision.Reply is not null)
+            {
+                _settings.Output.StillWorking(step.ReplyTo);
+            }
+        }
     }
 
     private void Complete(Batch batch)
@@ -200,6 +221,7 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
         }
 
         _inFlight = null;
+        Timers.Cancel(SlowWriteTimer);
         foreach (var step in batch.Steps)
         {
             Publish(step);
@@ -282,7 +304,8 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
     {
         if (_state.Status != RoomStatus.Active)
         {
-            Timers.CancelAll();
+            Timers.Cancel(SweepTimer);
+            Timers.Cancel(GraceTimer);
             return;
         }
 
@@ -316,6 +339,8 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
     private sealed record Step(Decision Decision, ReplyTarget ReplyTo);
 
     private sealed record Batch(List<Step> Steps);
+
+    private sealed record SlowWrite(Batch Batch);
 
     private sealed record HistoryLoaded(ReplyTarget ReplyTo, RoomReply Reply);
 }

@@ -54,6 +54,9 @@ public sealed record RoomOptions
     /// <summary>A snapshot is saved after this many events, so recovery replays at most this many.</summary>
     public int SnapshotEvery { get; init; } = 200;
 
+    /// <summary>A write still in flight after this long makes the room tell waiting callers it is still working.</summary>
+    public TimeSpan SlowWriteNotice { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Most events one group-commit write may carry.</summary>
     public int MaxWriteBatch { get; init; } = 1000;
 

@@ -8,6 +8,8 @@ public sealed record Emitted(string RoomId, IReadOnlyList<RoomChange> Changes, R
 
 public sealed record Started(string RoomId);
 
+public sealed record StillWorkingNotice(ReplyTarget ReplyTo);
+
 /// <summary>
 /// A real <see cref="IRoomOutput"/> for tests: replies go back to the asker exactly as in
 /// production, and every emission is also told to a probe so tests can read the changes.
@@ -23,4 +25,6 @@ public sealed class RecordingRoomOutput(IActorRef probe) : IRoomOutput
         probe.Tell(new Emitted(roomId, changes.ToList(), reply));
         _replies.Emit(roomId, changes, reply, replyTo);
     }
+
+    public void StillWorking(ReplyTarget replyTo) => probe.Tell(new StillWorkingNotice(replyTo));
 }

@@ -9,6 +9,8 @@ namespace Chat.Tests.Actors;
 
 public sealed class RoomActorJournalFailureTests(ITestOutputHelper output) : RoomActorSpec(output)
 {
+    protected override RoomOptions Options => base.Options with { SlowWriteNotice = TimeSpan.FromMilliseconds(200) };
+
     [Fact]
     public async Task Send_WhenJournalWriteFails_AnswersUnavailable_LosesNothingAcknowledged_AndNextSendSucceeds()
     {
@@ -73,6 +75,27 @@ public sealed class RoomActorJournalFailureTests(ITestOutputHelper output) : Roo
         var after = await room.Ask<RoomStats>(new GetRoomStats(RoomId), RemainingOrDefault);
         (after.Writes - before.Writes).Should().Be(1, "the ten sends that arrived during the held write went out as one write");
         (after.EventsWritten - before.EventsWritten).Should().Be(10);
+    }
+
+    [Fact]
+    public async Task SlowWrite_TellsEveryWaitingCallerThatTheRoomIsStillWorking()
+    {
+        var room = StartRoom();
+        await JoinAsync(room);
+        var gate = new WriteGate();
+        await Journal.OnWrite.SetInterceptorAsync(gate);
+
+        var held = AskRoom<MessageAccepted>(room, TestPayloads.Send(RoomId, Member));
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        var queued = AskRoom<MessageAccepted>(room, TestPayloads.Send(RoomId, Member));
+
+        // Both callers hear from the room before their replies, after SlowWriteNotice (shortened here).
+        Emissions.FishForMessage<StillWorkingNotice>(_ => true, TimeSpan.FromSeconds(5));
+        Emissions.FishForMessage<StillWorkingNotice>(_ => true, TimeSpan.FromSeconds(5));
+        held.IsCompleted.Should().BeFalse();
+        gate.Open();
+        (await held).Seq.Should().Be(1);
+        (await queued).Seq.Should().Be(2);
     }
 
     /// <summary>Holds every journal write until opened; tells when the first write arrives.</summary>

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs, through apt, the servers the tests start by themselves: PostgreSQL (initdb, pg_ctl).
+# Installs, through apt, the servers the tests start by themselves: PostgreSQL (initdb, pg_ctl)
+# and nats-server.
 # Nothing is started here and nothing runs as a service.
 set -euo pipefail
 
 missing=()
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   missing+=(postgresql)
+fi
+
+if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then
+  missing+=(nats-server)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Hosting;
 using Chat.Actors.Hosting;
 using Chat.Actors.Rooms;
+using Chat.Res.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,8 +12,9 @@ using Microsoft.Extensions.Logging;
 namespace Chat.Tests.Infrastructure;
 
 /// <summary>
-/// A real cluster node built the way production builds it (<see cref="ChatClusterHostingExtensions.AddChatCluster"/>),
-/// on its own free port, forming a cluster of one.
+/// A real cluster node built the way production builds it (<see cref="ChatClusterHostingExtensions.AddChatCluster"/>,
+/// and <see cref="ChatResHostingExtensions.AddChatRes"/> when given a NATS URL), on its own free port,
+/// forming a cluster of one.
 /// </summary>
 public sealed class ChatNode : IAsyncDisposable
 {
@@ -29,7 +31,7 @@ public sealed class ChatNode : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<ChatNode> StartAsync(string connectionString, IDictionary<string, string?>? settings = null)
+    public static async Task<ChatNode> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, string? natsUrl = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -37,6 +39,11 @@ public sealed class ChatNode : IAsyncDisposable
             ["Chat:Cluster:Hostname"] = "127.0.0.1",
             ["Chat:Cluster:Port"] = "0",
         };
+        if (natsUrl is not null)
+        {
+            values["Nats:Url"] = natsUrl;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             values[key] = value;
@@ -46,6 +53,11 @@ public sealed class ChatNode : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(values);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddChatCluster(builder.Configuration);
+        if (natsUrl is not null)
+        {
+            builder.Services.AddChatRes(builder.Configuration);
+        }
+
         var host = builder.Build();
         await host.StartAsync();
         var node = new ChatNode(host);

@@ -1,0 +1,55 @@
+using System.Threading.Channels;
+using Chat.Res.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+
+namespace Chat.Res.Service;
+
+/// <summary>
+/// Everything this node publishes goes through one queue and one connection, in the order it was
+/// queued. That is the ordering rule of design section 4: a room's events reach NATS before the
+/// reply that follows them, and NATS keeps order per connection.
+/// </summary>
+public sealed partial class NatsOutbox : BackgroundService
+{
+    private readonly INatsConnection _nats;
+    private readonly ILogger<NatsOutbox> _logger;
+    private readonly Channel<Outgoing> _queue;
+
+    public NatsOutbox(INatsConnection nats, IOptions<ResOptions> options, ILogger<NatsOutbox> logger)
+    {
+        _nats = nats;
+        _logger = logger;
+        _queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.Value.OutboxCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.DropOldest,
+        });
+    }
+
+    /// <summary>Queues a message; never blocks the caller (a room actor).</summary>
+    public void Publish(string subject, byte[] payload) => _queue.Writer.TryWrite(new Outgoing(subject, payload));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var message in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await _nats.PublishAsync(message.Subject, message.Payload, cancellationToken: stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The subject names a resource or an inbox; the payload is never logged.
+                LogPublishFailed(_logger, e, message.Subject);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not publish to {Subject}")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string subject);
+
+    private readonly record struct Outgoing(string Subject, byte[] Payload);
+}

@@ -1,0 +1,195 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Hosting;
+using Chat.Actors.Rooms;
+using Chat.Res.Hosting;
+using Chat.Res.Protocol;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+
+namespace Chat.Res.Service;
+
+/// <summary>
+/// This node's part of the <c>room</c> RES service. Requests come in through a queue group, so each
+/// is handled by one node: access is answered here, get and call go through sharding to the room
+/// with the reply subject, and the room's node answers (<see cref="NatsRoomOutput"/>).
+/// </summary>
+public sealed partial class ResService(
+    INatsConnection nats,
+    NatsOutbox outbox,
+    IRequiredActor<RoomRegion> roomRegion,
+    IOptions<ResOptions> options,
+    ILogger<ResService> logger) : BackgroundService
+{
+    private static readonly JsonDocumentOptions HintDocumentOptions = new() { MaxDepth = ResRequest.MaxBodyDepth };
+
+    private IActorRef _rooms = ActorRefs.Nobody;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _rooms = await roomRegion.GetAsync(stoppingToken);
+        await nats.ConnectAsync();
+
+        var group = options.Value.QueueGroup;
+        var subscriptions = new[]
+        {
+            await nats.SubscribeCoreAsync<byte[]>("access.room.>", group, cancellationToken: stoppingToken),
+            await nats.SubscribeCoreAsync<byte[]>("get.room.>", group, cancellationToken: stoppingToken),
+            await nats.SubscribeCoreAsync<byte[]>("call.room.>", group, cancellationToken: stoppingToken),
+            await nats.SubscribeCoreAsync<byte[]>("conn.*.disconnect", group, cancellationToken: stoppingToken),
+        };
+
+        // The server has our subscriptions once it answers a ping: only then may gateways re-fetch.
+        await nats.PingAsync(stoppingToken);
+        outbox.Publish(NatsRoomOutput.SystemReset, ResJson.ResetAllRooms);
+        LogServing(logger, options.Value.Url, group);
+        nats.ConnectionOpened += OnReconnectedAsync;
+        try
+        {
+            await Task.WhenAll(subscriptions.Select(subscription => ServeAsync(subscription, stoppingToken)));
+        }
+        finally
+        {
+            nats.ConnectionOpened -= OnReconnectedAsync;
+            foreach (var subscription in subscriptions)
+            {
+                await subscription.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Events may have been lost while disconnected: gateways must re-fetch and re-check access.</summary>
+    private ValueTask OnReconnectedAsync(object? sender, NatsEventArgs args)
+    {
+        LogReconnected(logger);
+        outbox.Publish(NatsRoomOutput.SystemReset, ResJson.ResetAllRooms);
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task ServeAsync(INatsSub<byte[]> subscription, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var message in subscription.Msgs.ReadAllAsync(stoppingToken))
+            {
+                Handle(message);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    internal void Handle(NatsMsg<byte[]> message)
+    {
+        try
+        {
+            if (message.Subject.StartsWith("conn.", StringComparison.Ordinal))
+            {
+                HandleDisconnectHint(message);
+                return;
+            }
+
+            var body = message.Data ?? [];
+            var reply = Dispatch(message.Subject, body, message.ReplyTo);
+            if (reply is not null && message.ReplyTo is { } inbox)
+            {
+                outbox.Publish(inbox, reply);
+            }
+        }
+        catch (Exception e)
+        {
+            // A bug, not bad input: answer it all the same, and log where to look, never the payload.
+            var correlation = Guid.NewGuid().ToString("N")[..12];
+            LogRequestFailed(logger, e, message.Subject, correlation);
+            if (message.ReplyTo is { } inbox)
+            {
+                outbox.Publish(inbox, ResJson.Error(RoomErrors.InternalError, $"Internal error ({correlation})."));
+            }
+        }
+    }
+
+    /// <summary>Answers at once (returns the response) or forwards to the room (returns null).</summary>
+    private byte[]? Dispatch(string subject, byte[] body, string? replyTo)
+    {
+        if (!ResRequest.TrySplitSubject(subject, out var type, out var resourceName, out var method)
+            || !RoomResource.TryParse(resourceName, out var resource))
+        {
+            return ResJson.Error(RoomErrors.NotFound, "Not found");
+        }
+
+        switch (type)
+        {
+            case ResRequestType.Access:
+                return ResJson.AccessGranted;
+            case ResRequestType.Get:
+                IRoomCommand get = resource.Kind switch
+                {
+                    RoomResourceKind.Messages => new GetMessages(resource.RoomId),
+                    RoomResourceKind.Participants => new GetParticipants(resource.RoomId),
+                    _ => new GetRoom(resource.RoomId),
+                };
+                _rooms.Tell(new RoomRequest(get, replyTo));
+                return null;
+            default:
+                if (ResRequest.TryParseCall(resource, method!, body, out var command) is { } rejected)
+                {
+                    return ResJson.Error(rejected);
+                }
+
+                _rooms.Tell(new RoomRequest(command, replyTo));
+                return null;
+        }
+    }
+
+    /// <summary><c>conn.{cid}.disconnect</c> from our embedded gateway (design section 5): a hint, never answered.</summary>
+    private void HandleDisconnectHint(NatsMsg<byte[]> message)
+    {
+        var parts = message.Subject.Split('.');
+        if (parts.Length != 3 || parts[1].Length == 0 || message.Data is not { Length: > 0 } data)
+        {
+            return;
+        }
+
+        var cid = parts[1];
+        var rooms = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            using var document = JsonDocument.Parse(data, HintDocumentOptions);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("rids", out var rids)
+                || rids.ValueKind != JsonValueKind.Array)
+            {
+                return;
+            }
+
+            foreach (var rid in rids.EnumerateArray())
+            {
+                if (rid.ValueKind == JsonValueKind.String && RoomResource.TryParse(rid.GetString(), out var resource))
+                {
+                    rooms.Add(resource.RoomId);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        foreach (var roomId in rooms)
+        {
+            _rooms.Tell(new ConnectionClosed(roomId, cid));
+        }
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Serving room.* on {Url} in queue group {QueueGroup}")]
+    private static partial void LogServing(ILogger logger, string url, string queueGroup);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Reconnected to NATS; published system.reset")]
+    private static partial void LogReconnected(ILogger logger);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Request on {Subject} failed (correlation {Correlation})")]
+    private static partial void LogRequestFailed(ILogger logger, Exception exception, string subject, string correlation);
+}

@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Res;
+
+/// <summary>
+/// A real nats-server, a real node (sharding, PostgreSQL journal, RES adapter) and a fake gateway
+/// that was listening before the node started.
+/// </summary>
+public abstract class ResServiceSpec(PostgresFixture postgres) : IAsyncLifetime
+{
+    protected NatsServer Nats { get; private set; } = null!;
+
+    protected ChatNode Node { get; private set; } = null!;
+
+    protected FakeGateway Gateway { get; private set; } = null!;
+
+    protected virtual Dictionary<string, string?> Settings => new()
+    {
+        ["Chat:Rooms:RateBurst"] = "100000",
+        ["Chat:Rooms:RatePerSecond"] = "100000",
+        ["Nats:ReconnectWait"] = "00:00:01",
+    };
+
+    public async Task InitializeAsync()
+    {
+        Nats = await NatsServer.StartAsync();
+        Gateway = await FakeGateway.ConnectAsync(Nats.Url);
+        Node = await ChatNode.StartAsync(postgres.ConnectionString, Settings, Nats.Url);
+
+        // The service announces itself with system.reset once its subscriptions are in place.
+        StartReset = await Gateway.NextAsync(IsNodeReset);
+    }
+
+    /// <summary>The node-wide <c>system.reset</c> the service published when it started.</summary>
+    protected Seen StartReset { get; private set; } = null!;
+
+    protected static bool IsNodeReset(Seen seen) =>
+        seen.Subject == "system.reset" && seen.Body.Contains("\"access\"", StringComparison.Ordinal);
+
+    public async Task DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        await Gateway.DisposeAsync();
+        await Nats.DisposeAsync();
+    }
+
+    protected static string NewRoom() => TestPayloads.NewRoomId();
+
+    protected static string NewMember() => TestPayloads.NewMemberId();
+
+    protected static string B64(int bytes) => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes));
+
+    protected static string JoinBody(string member, string cid = "cid1") =>
+        new JsonObject
+        {
+            ["cid"] = cid,
+            ["token"] = null,
+            ["params"] = new JsonObject
+            {
+                ["member"] = member,
+                ["profile"] = new JsonObject { ["ciphertext"] = B64(48), ["nonce"] = B64(12) },
+            },
+        }.ToJsonString();
+
+    protected static string SendBody(string member, Guid? id = null, string? ciphertext = null, string? nonce = null) =>
+        new JsonObject
+        {
+            ["cid"] = "cid1",
+            ["token"] = null,
+            ["params"] = new JsonObject
+            {
+                ["id"] = (id ?? Guid.NewGuid()).ToString(),
+                ["ciphertext"] = ciphertext ?? B64(64),
+                ["nonce"] = nonce ?? B64(12),
+                ["member"] = member,
+            },
+        }.ToJsonString();
+
+    protected static string MemberBody(string member, string cid = "cid1") =>
+        new JsonObject { ["cid"] = cid, ["token"] = null, ["params"] = new JsonObject { ["member"] = member } }.ToJsonString();
+
+    protected async Task JoinAsync(string room, string member, string cid = "cid1")
+    {
+        var reply = await Gateway.RequestJsonAsync($"call.room.{room}.join", JoinBody(member, cid));
+        JsonAssert.Equal(reply, $$$"""{"resource":{"rid":"room.{{{room}}}"}}""");
+    }
+
+    protected async Task<long> SendAsync(string room, string member, Guid? id = null)
+    {
+        var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id));
+        return reply!["result"]!["seq"]!.GetValue<long>();
+    }
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, through apt, the servers the tests start by themselves: PostgreSQL (initdb, pg_ctl)
 # and nats-server.
-# Nothing is started here and nothing runs as a service.
+# The tests start private instances of their own on free loopback ports.
 set -euo pipefail
 
 missing=()

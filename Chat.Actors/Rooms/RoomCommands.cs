@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Serialization;
 using Chat.Actors.Serialization;
 
@@ -31,7 +32,16 @@ public sealed record Heartbeat(string RoomId, string? Member, string? Cid) : IRo
 
 public sealed record LeaveRoom(string RoomId, string? Member) : IRoomCommand;
 
-public sealed record SendMessage(string RoomId, string? Id, string? Ciphertext, string? Nonce, string? Member) : IRoomCommand;
+public sealed record SendMessage(string RoomId, string? Id, string? Ciphertext, string? Nonce, string? Member) : IRoomCommand
+{
+    // Records print their values; payloads must never reach a log line, even encrypted.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("RoomId = ").Append(RoomId).Append(", Id = ").Append(Id)
+            .Append(", Ciphertext = ").Append(Ciphertext?.Length ?? 0).Append(" chars");
+        return true;
+    }
+}
 
 /// <summary>Messages with seq below <see cref="Before"/>, the newest <see cref="Limit"/> of them, oldest first.</summary>
 public sealed record GetHistory(string RoomId, long? Before, int? Limit) : IRoomCommand;

@@ -20,10 +20,16 @@ public sealed class ChatNode : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private ChatNode(IHost host)
+    private ChatNode(IHost host, CapturingLoggerProvider logs)
     {
         _host = host;
+        _logs = logs;
     }
+
+    private readonly CapturingLoggerProvider _logs;
+
+    /// <summary>Every line the node logged, at every level.</summary>
+    public IReadOnlyCollection<string> Logs => _logs.Lines;
 
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
 
@@ -51,7 +57,9 @@ public sealed class ChatNode : IAsyncDisposable
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(values);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var logs = new CapturingLoggerProvider();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddProvider(logs);
         builder.Services.AddChatCluster(builder.Configuration);
         if (natsUrl is not null)
         {
@@ -60,7 +68,7 @@ public sealed class ChatNode : IAsyncDisposable
 
         var host = builder.Build();
         await host.StartAsync();
-        var node = new ChatNode(host);
+        var node = new ChatNode(host, logs);
         await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30));
         return node;
     }

@@ -101,6 +101,17 @@ public sealed class ResServiceBadInputTests(PostgresFixture postgres) : ResServi
         }
 
         (await Snapshot(room)).Should().Equal(before);
+        Node.Logs.Should().NotBeEmpty();
+        foreach (var row in cases.Where(r => r[1] is string { Length: > 40 }))
+        {
+            // Nothing of any payload reaches the logs: not the ciphertexts, not the bodies.
+            var match = System.Text.RegularExpressions.Regex.Match((string)row[1]!, "\"ciphertext\":\"([^\"]{16,})\"");
+            if (match.Success && match.Groups[1].Value is var payload)
+            {
+                Node.Logs.Should().NotContain(line => line.Contains(payload, StringComparison.Ordinal));
+            }
+        }
+
         (await SendAsync(room, Member)).Should().Be(2, "the room still answers and nothing was appended");
     }
 

@@ -1,0 +1,127 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Chat.Actors.Rooms;
+using Chat.Res.Hosting;
+using Chat.Res.Protocol;
+
+namespace Chat.Tests.Res;
+
+public sealed class ResProtocolTests
+{
+    private const string Room = "3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e";
+
+    [Theory]
+    [InlineData("access.room.x", ResRequestType.Access, "room.x", null)]
+    [InlineData("get.room.x.messages", ResRequestType.Get, "room.x.messages", null)]
+    [InlineData("call.room.x.join", ResRequestType.Call, "room.x", "join")]
+    [InlineData("call.room.x.messages.send", ResRequestType.Call, "room.x.messages", "send")]
+    public void RequestSubjects_SplitIntoTypeResourceAndMethod(string subject, ResRequestType type, string resource, string? method)
+    {
+        ResRequest.TrySplitSubject(subject, out var actualType, out var actualResource, out var actualMethod).Should().BeTrue();
+        (actualType, actualResource, actualMethod).Should().Be((type, resource, method));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("get")]
+    [InlineData("get.")]
+    [InlineData("call.room")]
+    [InlineData("call.room.")]
+    [InlineData("auth.room.x.login")]
+    [InlineData("new.room.x")]
+    public void UnknownRequestSubjects_AreRefused(string subject)
+    {
+        ResRequest.TrySplitSubject(subject, out _, out _, out _).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("room." + Room, RoomResourceKind.Room)]
+    [InlineData("room." + Room + ".messages", RoomResourceKind.Messages)]
+    [InlineData("room." + Room + ".participants", RoomResourceKind.Participants)]
+    public void RoomResources_Parse(string rid, RoomResourceKind kind)
+    {
+        RoomResource.TryParse(rid, out var resource).Should().BeTrue();
+        resource.Should().Be(new RoomResource(Room, kind));
+        resource.Rid.Should().Be(rid);
+    }
+
+    [Theory]
+    [InlineData("room")]
+    [InlineData("room.")]
+    [InlineData("rooms." + Room)]
+    [InlineData("room." + Room + ".")]
+    [InlineData("room." + Room + ".messages.x")]
+    [InlineData("room.3F2B8C1E-4D5A-4B6C-8D7E-9F0A1B2C3D4E")]
+    [InlineData("room.00000000-0000-0000-0000-000000000000")]
+    public void OtherResourceNames_AreNotRoomResources(string rid)
+    {
+        RoomResource.TryParse(rid, out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void MissingParams_ReadAsAbsentFields_ForTheRoomToJudge()
+    {
+        var rejected = ResRequest.TryParseCall(new RoomResource(Room, RoomResourceKind.Room), "heartbeat", ReadOnlyMemory<byte>.Empty, out var command);
+
+        rejected.Should().BeNull();
+        command.Should().Be(new Heartbeat(Room, null, null));
+    }
+
+    [Fact]
+    public void CallParams_BecomeTheRoomCommand_WithTheGatewaysCid()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"params":{"member":"member_0123456789","profile":{"ciphertext":"AAAA","nonce":"BBBB"}},"token":null,"cid":"c0pu"}""");
+
+        var rejected = ResRequest.TryParseCall(new RoomResource(Room, RoomResourceKind.Room), "join", body, out var command);
+
+        rejected.Should().BeNull();
+        command.Should().Be(new JoinRoom(Room, "member_0123456789", "c0pu", new EncryptedPayload("AAAA", "BBBB")));
+    }
+
+    [Fact]
+    public void ChangeEvent_CarriesOnlyTheChangedValues()
+    {
+        var before = new RoomModel(Room, RoomStatus.Active, DateTimeOffset.UnixEpoch, 1, 5);
+        var (subject, payload) = ResJson.Event(Room, new RoomModelChanged(before, before with { MessageCount = 6 }));
+
+        subject.Should().Be($"event.room.{Room}.change");
+        JsonAssert.Equal(JsonNode.Parse(payload), """{"values":{"messageCount":6}}""");
+    }
+
+    [Fact]
+    public void PreResponse_IsTheRawTimeoutStringResgateReads()
+    {
+        Encoding.UTF8.GetString(ResJson.Timeout(TimeSpan.FromSeconds(15))).Should().Be("timeout:\"15000\"");
+    }
+
+    [Fact]
+    public void RoomReset_CoversTheRoomAndEverythingBelowIt()
+    {
+        JsonAssert.Equal(JsonNode.Parse(ResJson.ResetRoom(Room)), $$"""{"resources":["room.{{Room}}","room.{{Room}}.>"]}""");
+    }
+
+    [Theory]
+    [InlineData("Url", "http://x", "Nats:Url")]
+    [InlineData("QueueGroup", "a b", "Nats:QueueGroup")]
+    [InlineData("QueueGroup", "a.b", "Nats:QueueGroup")]
+    [InlineData("SlowReplyTimeout", "00:00:02", "Nats:SlowReplyTimeout")]
+    [InlineData("PendingRequests", "1", "Nats:PendingRequests")]
+    public void BadNatsOptions_AreRefusedNamingTheKey(string property, string value, string key)
+    {
+        var options = new ResOptions();
+        var prop = typeof(ResOptions).GetProperty(property)!;
+        prop.SetValue(options, prop.PropertyType == typeof(TimeSpan) ? TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
+            : prop.PropertyType == typeof(int) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : value);
+
+        var result = new ResOptionsValidator().Validate(null, options);
+
+        result.Failed.Should().BeTrue();
+        result.FailureMessage.Should().Contain(key);
+    }
+
+    [Fact]
+    public void DefaultNatsOptions_AreValid()
+    {
+        new ResOptionsValidator().Validate(null, new ResOptions()).Succeeded.Should().BeTrue();
+    }
+}

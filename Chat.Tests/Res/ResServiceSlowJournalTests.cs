@@ -1,0 +1,58 @@
+using System.Text;
+using Chat.Tests.Infrastructure;
+using Npgsql;
+
+namespace Chat.Tests.Res;
+
+/// <summary>A journal that stalls: the gateway is told to wait longer instead of timing out.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ResServiceSlowJournalTests(PostgresFixture postgres) : ResServiceSpec(postgres)
+{
+    private readonly PostgresFixture _postgres = postgres;
+
+    protected override Dictionary<string, string?> Settings => new(base.Settings)
+    {
+        ["Chat:Rooms:SlowWriteNotice"] = "00:00:00.300",
+        ["Nats:SlowReplyTimeout"] = "00:00:15",
+    };
+
+    [Fact]
+    public async Task SendDuringAStalledJournalWrite_GetsATimeoutPreResponse_ThenItsReply()
+    {
+        var room = NewRoom();
+        var member = NewMember();
+        await JoinAsync(room, member);
+
+        // Hold a lock that blocks inserts into the journal until this transaction ends.
+        await using var blocker = new NpgsqlConnection(_postgres.ConnectionString);
+        await blocker.OpenAsync();
+        var transaction = await blocker.BeginTransactionAsync();
+        await using (var lockCommand = new NpgsqlCommand("LOCK TABLE akka.journal IN EXCLUSIVE MODE", blocker, transaction))
+        {
+            await lockCommand.ExecuteNonQueryAsync();
+        }
+
+        var inbox = Gateway.NewInbox();
+        await using var replies = await Gateway.Connection.SubscribeCoreAsync<byte[]>(inbox);
+        await Gateway.Connection.PublishAsync($"call.room.{room}.messages.send", Encoding.UTF8.GetBytes(SendBody(member)), replyTo: inbox);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var first = await replies.Msgs.ReadAsync(cts.Token);
+        Encoding.UTF8.GetString(first.Data!).Should().Be("timeout:\"15000\"");
+
+        await transaction.CommitAsync();
+        var second = await replies.Msgs.ReadAsync(cts.Token);
+        JsonAssert.Equal(new Seen(second.Subject, Encoding.UTF8.GetString(second.Data!)).Json, """{"result":{"seq":1}}""");
+    }
+
+    [Fact]
+    public async Task RoomStart_PublishesSystemResetForThatRoomsResources()
+    {
+        var room = NewRoom();
+
+        await Gateway.RequestAsync($"get.room.{room}");
+
+        var reset = await Gateway.NextAsync(s => s.Subject == "system.reset" && s.Body.Contains(room, StringComparison.Ordinal));
+        JsonAssert.Equal(reset.Json, $$"""{"resources":["room.{{room}}","room.{{room}}.>"]}""");
+    }
+}

@@ -8,6 +8,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
+using Polly;
+using Polly.Retry;
 
 namespace Chat.Res.Service;
 
@@ -25,12 +27,24 @@ public sealed partial class ResService(
 {
     private static readonly JsonDocumentOptions HintDocumentOptions = new() { MaxDepth = ResRequest.MaxBodyDepth };
 
+    // NATS may come up after the node (compose, one-machine scripts): keep trying for about a minute.
+    private static readonly ResiliencePipeline ConnectRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<NatsException>(),
+            MaxRetryAttempts = 20,
+            Delay = TimeSpan.FromMilliseconds(250),
+            BackoffType = DelayBackoffType.Exponential,
+            MaxDelay = TimeSpan.FromSeconds(5),
+        })
+        .Build();
+
     private IActorRef _rooms = ActorRefs.Nobody;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _rooms = await roomRegion.GetAsync(stoppingToken);
-        await nats.ConnectAsync();
+        await ConnectRetry.ExecuteAsync(async _ => await nats.ConnectAsync(), stoppingToken);
 
         var group = options.Value.QueueGroup;
         var subscriptions = new[]

@@ -23,6 +23,12 @@ public sealed class ChatPersistenceOptions
     /// <summary><c>parameterized</c> or <c>inline</c>; <c>off</c> writes one statement per event.</summary>
     public string InsertMode { get; set; } = "parameterized";
 
+    /// <summary>
+    /// A journal write that takes longer fails (the room answers <c>room.unavailable</c>); after ten
+    /// such failures in a row the journal's circuit breaker opens for 30 s.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often the read journal polls for new events (projection latency).</summary>
     public TimeSpan QueryRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 }

@@ -18,7 +18,8 @@ public static class PersistenceHocon
     {
         var connection = Quote(options.ConnectionString);
         var schema = Quote(options.Schema);
-        var refresh = ((int)options.QueryRefreshInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+        var refresh = Milliseconds(options.QueryRefreshInterval);
+        var callTimeout = Milliseconds(options.CallTimeout);
         var tagger = typeof(RoomEventTagger).AssemblyQualifiedShortName();
         var roomEvent = typeof(IPersistedRoomEvent).AssemblyQualifiedShortName();
         return $$"""
@@ -36,6 +37,7 @@ public static class PersistenceHocon
                   parallelism = {{options.Parallelism}}
                   batch-size = {{options.BatchSize}}
                   auto-initialize = on
+                  circuit-breaker.call-timeout = {{callTimeout}}
                   event-adapters { room-tagger = "{{tagger}}" }
                   event-adapter-bindings { "{{roomEvent}}" = room-tagger }
                 }
@@ -65,6 +67,9 @@ public static class PersistenceHocon
             }
             """;
     }
+
+    private static string Milliseconds(TimeSpan value) =>
+        ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
 
     private static string Quote(string value) =>
         "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

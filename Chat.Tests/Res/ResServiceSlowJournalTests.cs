@@ -1,6 +1,5 @@
 using System.Text;
 using Chat.Tests.Infrastructure;
-using Npgsql;
 
 namespace Chat.Tests.Res;
 
@@ -23,14 +22,7 @@ public sealed class ResServiceSlowJournalTests(PostgresFixture postgres) : ResSe
         var member = NewMember();
         await JoinAsync(room, member);
 
-        // Hold a lock that blocks inserts into the journal until this transaction ends.
-        await using var blocker = new NpgsqlConnection(_postgres.ConnectionString);
-        await blocker.OpenAsync();
-        var transaction = await blocker.BeginTransactionAsync();
-        await using (var lockCommand = new NpgsqlCommand("LOCK TABLE akka.journal IN EXCLUSIVE MODE", blocker, transaction))
-        {
-            await lockCommand.ExecuteNonQueryAsync();
-        }
+        await using var journalLock = await JournalLock.HoldAsync(_postgres.ConnectionString);
 
         var inbox = Gateway.NewInbox();
         await using var replies = await Gateway.Connection.SubscribeCoreAsync<byte[]>(inbox);
@@ -40,7 +32,7 @@ public sealed class ResServiceSlowJournalTests(PostgresFixture postgres) : ResSe
         var first = await replies.Msgs.ReadAsync(cts.Token);
         Encoding.UTF8.GetString(first.Data!).Should().Be("timeout:\"15000\"");
 
-        await transaction.CommitAsync();
+        await journalLock.ReleaseAsync();
         var second = await replies.Msgs.ReadAsync(cts.Token);
         JsonAssert.Equal(new Seen(second.Subject, Encoding.UTF8.GetString(second.Data!)).Json, """{"result":{"seq":1}}""");
     }

@@ -6,6 +6,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Chat.Actors.Persistence;
+using Chat.Actors.ReadModel;
 using Chat.Actors.Rooms;
 using Chat.Actors.Serialization;
 using Microsoft.Extensions.Configuration;
@@ -30,6 +31,8 @@ public static class ChatClusterHostingExtensions
     {
         services.AddOptions<ChatClusterOptions>().Bind(configuration.GetSection(ChatClusterOptions.Section)).ValidateOnStart();
         services.AddOptions<RoomOptions>().Bind(configuration.GetSection(RoomOptions.Section)).ValidateOnStart();
+        services.AddOptions<ProjectionOptions>().Bind(configuration.GetSection(ProjectionOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProjectionOptions>, ProjectionOptionsValidator>());
         services.AddOptions<ChatPersistenceOptions>()
             .Bind(configuration.GetSection(ChatPersistenceOptions.Section))
             .Configure(o => o.ConnectionString = configuration.GetConnectionString("Chat") ?? string.Empty)
@@ -40,8 +43,8 @@ public static class ChatClusterHostingExtensions
         services.TryAddSingleton<IRoomOutput, ActorReplyOutput>();
         services.TryAddSingleton(TimeProvider.System);
 
-        // Hosted services start in registration order: the schema exists before the journal starts.
-        services.AddHostedService<JournalSchemaInitializer>();
+        // Hosted services start in registration order: schema and migrations are in place before the journal starts.
+        services.AddHostedService<DatabaseMigrationService>();
         services.AddAkka(ChatClusterOptions.SystemName, (builder, provider) =>
         {
             builder.WithChatNode(provider);
@@ -55,6 +58,7 @@ public static class ChatClusterHostingExtensions
         var cluster = provider.GetRequiredService<IOptions<ChatClusterOptions>>().Value;
         var rooms = provider.GetRequiredService<IOptions<RoomOptions>>().Value;
         var persistence = provider.GetRequiredService<IOptions<ChatPersistenceOptions>>().Value;
+        var projection = provider.GetRequiredService<IOptions<ProjectionOptions>>().Value;
         var output = provider.GetRequiredService<IRoomOutput>();
         var clock = provider.GetRequiredService<TimeProvider>();
 
@@ -96,6 +100,16 @@ public static class ChatClusterHostingExtensions
                 })
             .WithActorSystemLivenessCheck()
             .WithAkkaClusterReadinessCheck();
+
+        if (projection.Enabled)
+        {
+            // One projection per cluster: the singleton lives on the oldest node and moves when it leaves.
+            builder.WithSingleton<ReadModelProjectionKey>(
+                "read-model-projection",
+                ReadModelProjection.Props(persistence.ConnectionString, projection),
+                new ClusterSingletonOptions { Role = cluster.Roles.FirstOrDefault() },
+                createProxyToo: false);
+        }
 
         if (cluster.SeedNodes.Count == 0)
         {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Akka.Actor;
+using Chat.Actors.ReadModel;
 using Chat.Actors.Rooms;
 using Microsoft.Extensions.Options;
 
@@ -135,6 +136,25 @@ public sealed partial class ChatPersistenceOptionsValidator : IValidateOptions<C
 
         RoomOptionsValidator.Positive(errors, o.QueryRefreshInterval, $"{S}:QueryRefreshInterval");
         RoomOptionsValidator.Positive(errors, o.CallTimeout, $"{S}:CallTimeout");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+public sealed class ProjectionOptionsValidator : IValidateOptions<ProjectionOptions>
+{
+    private const string S = ProjectionOptions.Section;
+
+    public ValidateOptionsResult Validate(string? name, ProjectionOptions o)
+    {
+        var errors = new List<string>();
+        RoomOptionsValidator.Range(errors, o.BatchSize, 1, 100_000, $"{S}:BatchSize");
+        RoomOptionsValidator.Positive(errors, o.BatchWindow, $"{S}:BatchWindow");
+        RoomOptionsValidator.Positive(errors, o.MinBackoff, $"{S}:MinBackoff");
+        if (o.MaxBackoff < o.MinBackoff)
+        {
+            errors.Add($"{S}:MaxBackoff must not be shorter than {S}:MinBackoff.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -79,6 +79,22 @@ public sealed class PostgresServer : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
 
+    /// <summary>Stops the server (fast: connections are cut) and starts it again on the same port.</summary>
+    public async Task RestartAsync()
+    {
+        if (_dataDirectory is null || _binDirectory is null)
+        {
+            throw new InvalidOperationException("Cannot restart a server given by CHAT_TEST_PG.");
+        }
+
+        // The log file must be given again: a server writing to pg_ctl's output would keep it open forever.
+        var log = Path.Combine(Path.GetDirectoryName(_dataDirectory)!, "server.log");
+        await ExternalProcess.RunAsync(Path.Combine(_binDirectory, "pg_ctl"),
+            ["-D", _dataDirectory, "-l", log, "-m", "fast", "-w", "-t", "60", "restart"], CommandTimeout, _runAs);
+    }
+
+    public bool CanRestart => _dataDirectory is not null;
+
     public async ValueTask DisposeAsync()
     {
         if (_dataDirectory is null || _binDirectory is null)

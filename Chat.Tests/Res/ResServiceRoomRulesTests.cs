@@ -52,7 +52,7 @@ public sealed class ResServiceRoomRulesTests(PostgresFixture postgres) : ResServ
         await JoinAsync(room, member);
         var id = Guid.NewGuid();
 
-        await using (var journalLock = await JournalLock.HoldAsync(_postgres.ConnectionString))
+        await using (var journalLock = await TableLock.HoldAsync(_postgres.ConnectionString))
         {
             var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id));
             reply!["error"]!["code"]!.GetValue<string>().Should().Be("room.unavailable");

@@ -22,7 +22,7 @@ public sealed class ResServiceSlowJournalTests(PostgresFixture postgres) : ResSe
         var member = NewMember();
         await JoinAsync(room, member);
 
-        await using var journalLock = await JournalLock.HoldAsync(_postgres.ConnectionString);
+        await using var journalLock = await TableLock.HoldAsync(_postgres.ConnectionString);
 
         var inbox = Gateway.NewInbox();
         await using var replies = await Gateway.Connection.SubscribeCoreAsync<byte[]>(inbox);

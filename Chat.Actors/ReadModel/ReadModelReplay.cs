@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
-using Akka.Streams;
-using Akka.Streams.Dsl;
+using Chat.Actors.Hosting;
 using Chat.Actors.Persistence;
 using Chat.Actors.Rooms;
 using Npgsql;
@@ -29,10 +26,10 @@ public sealed record ReplayResult(long Events, int Rooms, long Messages, TimeSpa
 public static class ReadModelReplay
 {
     public static async Task<ReplayResult> RunAsync(
-        ActorSystem system, string connectionString, bool includeMessages, IProgress<ReplayProgress>? progress, CancellationToken cancellationToken)
+        ActorSystem system, ChatPersistenceOptions options, bool includeMessages, Action<ReplayProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(PersistenceHocon.ReadJournalId);
+        var connectionString = options.ConnectionString;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -46,15 +43,12 @@ public static class ReadModelReplay
         await using (var import = await connection.BeginBinaryImportAsync(
             "COPY replay_messages (ordering, id, room_id, encrypted_content, nonce, timestamp) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
-            var stream = journal.CurrentEventsByTag(RoomEventTagger.Tag, Offset.NoOffset())
-                .RunWith(Sink.Queue<EventEnvelope>(), system.Materializer());
-            while (await stream.PullAsync() is { HasValue: true } next)
+            await foreach (var (ordering, @event) in JournalTableReader.ReadTaggedAsync(
+                system, connectionString, options.Schema, RoomEventTagger.Tag, cancellationToken))
             {
-                var envelope = next.Value;
-                cancellationToken.ThrowIfCancellationRequested();
-                lastOrdering = ((Sequence)envelope.Offset).Value;
+                lastOrdering = ordering;
                 events++;
-                switch (envelope.Event)
+                switch (@event)
                 {
                     case RoomActivated activated:
                         rooms.TryAdd(Guid.Parse(activated.RoomId), new RoomRow(activated.At, activated.At, true));
@@ -80,7 +74,7 @@ public static class ReadModelReplay
 
                 if (events % 10_000 == 0)
                 {
-                    progress?.Report(new ReplayProgress(events, clock.Elapsed));
+                    progress?.Invoke(new ReplayProgress(events, clock.Elapsed));
                 }
             }
 
@@ -132,7 +126,6 @@ public static class ReadModelReplay
         }
 
         await transaction.CommitAsync(cancellationToken);
-        progress?.Report(new ReplayProgress(events, clock.Elapsed));
         return new ReplayResult(events, rooms.Count, messages, clock.Elapsed);
     }
 

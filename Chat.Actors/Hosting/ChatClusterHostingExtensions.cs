@@ -111,6 +111,13 @@ public static class ChatClusterHostingExtensions
                 createProxyToo: false);
         }
 
+        builder.WithSingleton<ActiveRoomSweeperKey>(
+            "active-room-sweeper",
+            (_, registry, _) => ActiveRoomSweeper.Props(
+                persistence.ConnectionString, registry.Get<RoomRegion>(), rooms.ActiveRoomSweepInterval, rooms.SweepWakesPerSecond),
+            new ClusterSingletonOptions { Role = cluster.Roles.FirstOrDefault() },
+            createProxyToo: false);
+
         if (cluster.SeedNodes.Count == 0)
         {
             // No seeds: this node is a cluster of one (one machine, tests).

@@ -20,6 +20,8 @@ public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
         Positive(errors, o.PresenceSweepInterval, $"{S}:PresenceSweepInterval");
         Positive(errors, o.PassivateIdleAfter, $"{S}:PassivateIdleAfter");
         Positive(errors, o.SlowWriteNotice, $"{S}:SlowWriteNotice");
+        Positive(errors, o.ActiveRoomSweepInterval, $"{S}:ActiveRoomSweepInterval");
+        Range(errors, o.SweepWakesPerSecond, 1, 100_000, $"{S}:SweepWakesPerSecond");
         if (o.HeartbeatTimeout <= o.HeartbeatInterval)
         {
             errors.Add($"{S}:HeartbeatTimeout ({o.HeartbeatTimeout}) must be longer than {S}:HeartbeatInterval ({o.HeartbeatInterval}), or members expire between heartbeats.");

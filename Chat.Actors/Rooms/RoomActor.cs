@@ -87,6 +87,9 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
             case SlowWrite slow:
                 NoticeSlowWrite(slow.Batch);
                 break;
+            case WakeRoom:
+                // Recovery has already started the grace timer if the room is active and empty.
+                break;
             case GetRoomStats:
                 Sender.Tell(new RoomStats(_roomId, _writes, _eventsWritten, LastSequenceNr));
                 break;

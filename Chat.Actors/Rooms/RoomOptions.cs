@@ -60,6 +60,15 @@ public sealed record RoomOptions
     /// <summary>Most events one group-commit write may carry.</summary>
     public int MaxWriteBatch { get; init; } = 1000;
 
+    /// <summary>
+    /// How often rooms that the read model lists as active are woken, so that one whose node died
+    /// while it was empty still ends after its grace period.
+    /// </summary>
+    public TimeSpan ActiveRoomSweepInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most rooms woken per second by the sweep.</summary>
+    public int SweepWakesPerSecond { get; init; } = 200;
+
     /// <summary>A room with nobody present and no requests for this long is stopped (and restarted on demand).</summary>
     public TimeSpan PassivateIdleAfter { get; init; } = TimeSpan.FromMinutes(2);
 }

@@ -19,6 +19,9 @@ public sealed record StopRoom : IChatMessage
     public static readonly StopRoom Instance = new();
 }
 
+/// <summary>Starts the room if it is not running (the sweep after a failover); changes nothing else.</summary>
+public sealed record WakeRoom(string RoomId) : IWithRoomId, IChatMessage;
+
 /// <summary>Debug query: how the room has written to its journal.</summary>
 public sealed record GetRoomStats(string RoomId) : IWithRoomId, IChatMessage;
 

@@ -42,6 +42,7 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         [typeof(MessageList)] = "MessageList.v1",
         [typeof(ParticipantList)] = "ParticipantList.v1",
         [typeof(StopRoom)] = "StopRoom.v1",
+        [typeof(WakeRoom)] = "WakeRoom.v1",
         [typeof(GetRoomStats)] = "GetRoomStats.v1",
         [typeof(RoomStats)] = "RoomStats.v1",
     }.ToFrozenDictionary();

@@ -49,6 +49,7 @@ public sealed class ChatSerializerTests(ITestOutputHelper output) : Akka.TestKit
             new MessageList([stored]),
             new ParticipantList([new Participant("member_0123456789", profile)]),
             StopRoom.Instance,
+            new WakeRoom(RoomId),
             new GetRoomStats(RoomId),
             new RoomStats(RoomId, 3, 9, 10),
         };

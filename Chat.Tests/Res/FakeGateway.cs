@@ -84,6 +84,34 @@ public sealed class FakeGateway : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends a request and returns, in arrival order, every message on subjects starting with
+    /// <paramref name="eventPrefix"/> up to and including the reply, all seen through one subscription.
+    /// </summary>
+    public async Task<List<Seen>> RequestAndCollectAsync(string subject, string body, string eventPrefix)
+    {
+        var inbox = NewInbox();
+        await using var everything = await _nats.SubscribeCoreAsync<byte[]>(">");
+        await _nats.PingAsync();
+        await _nats.PublishAsync(subject, Encoding.UTF8.GetBytes(body), replyTo: inbox);
+        var seen = new List<Seen>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await foreach (var message in everything.Msgs.ReadAllAsync(cts.Token))
+        {
+            if (message.Subject == inbox || message.Subject.StartsWith(eventPrefix, StringComparison.Ordinal))
+            {
+                seen.Add(new Seen(message.Subject, Encoding.UTF8.GetString(message.Data ?? [])));
+            }
+
+            if (message.Subject == inbox)
+            {
+                break;
+            }
+        }
+
+        return seen;
+    }
+
     public string NewInbox() => $"_INBOX.fake.{Guid.NewGuid():N}.{Interlocked.Increment(ref _inbox)}";
 
     private async Task Pump(INatsSub<byte[]> subscription)

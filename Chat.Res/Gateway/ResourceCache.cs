@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using NATS.Client.Core;
+
+namespace Chat.Res.Gateway;
+
+/// <summary>
+/// One cache of resources per gateway, shared by all connections, as in Resgate: a resource is
+/// fetched once, kept current by its events, and dropped a while after the last connection stops
+/// holding it.
+/// </summary>
+public sealed class ResourceCache(INatsConnection nats, ServiceRequester requester, TimeSpan unsubscribeDelay) : IAsyncDisposable
+{
+    private readonly Dictionary<string, CachedResource> _resources = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    /// <summary>
+    /// The loaded resource, held for the caller until <see cref="Release"/>; or the service's error
+    /// (nothing is held then, and nothing stays cached).
+    /// </summary>
+    public async Task<(CachedResource? Resource, JsonObject? Error)> AcquireAsync(string rid, CancellationToken cancellationToken)
+    {
+        CachedResource resource;
+        lock (_lock)
+        {
+            if (!_resources.TryGetValue(rid, out resource!))
+            {
+                resource = new CachedResource(rid, nats, requester);
+                _resources[rid] = resource;
+            }
+
+            resource.Users++;
+        }
+
+        var error = await resource.LoadAsync(cancellationToken);
+        if (error is null)
+        {
+            return (resource, null);
+        }
+
+        Release(resource, immediately: true);
+        return (null, error);
+    }
+
+    public void Release(CachedResource resource, bool immediately = false)
+    {
+        lock (_lock)
+        {
+            resource.Users--;
+            if (resource.Users > 0)
+            {
+                return;
+            }
+        }
+
+        if (immediately || unsubscribeDelay == TimeSpan.Zero)
+        {
+            _ = EvictIfUnusedAsync(resource);
+        }
+        else
+        {
+            _ = Task.Delay(unsubscribeDelay).ContinueWith(_ => EvictIfUnusedAsync(resource), TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    /// <summary><c>system.reset</c>: re-fetch every cached resource a pattern matches; differences become events.</summary>
+    public async Task ResetAsync(IReadOnlyList<string> patterns, CancellationToken cancellationToken)
+    {
+        List<CachedResource> matching;
+        lock (_lock)
+        {
+            matching = _resources.Values.Where(r => patterns.Any(p => SubjectPattern.Matches(p, r.Rid))).ToList();
+        }
+
+        await Task.WhenAll(matching.Select(r => r.RefreshAsync(cancellationToken)));
+    }
+
+    private async Task EvictIfUnusedAsync(CachedResource resource)
+    {
+        lock (_lock)
+        {
+            if (resource.Users > 0 || !_resources.TryGetValue(resource.Rid, out var current) || !ReferenceEquals(current, resource))
+            {
+                return;
+            }
+
+            _resources.Remove(resource.Rid);
+        }
+
+        await resource.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<CachedResource> all;
+        lock (_lock)
+        {
+            all = [.. _resources.Values];
+            _resources.Clear();
+        }
+
+        foreach (var resource in all)
+        {
+            await resource.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>NATS subject wildcards as <c>system.reset</c> uses them: <c>*</c> one token, <c>&gt;</c> the rest.</summary>
+public static class SubjectPattern
+{
+    public static bool Matches(string pattern, string subject)
+    {
+        var p = pattern.Split('.');
+        var s = subject.Split('.');
+        for (var i = 0; i < p.Length; i++)
+        {
+            if (p[i] == ">")
+            {
+                return s.Length > i;
+            }
+
+            if (i >= s.Length || (p[i] != "*" && p[i] != s[i]))
+            {
+                return false;
+            }
+        }
+
+        return p.Length == s.Length;
+    }
+}

@@ -1,0 +1,26 @@
+using Chat.Actors.Hosting;
+using Chat.Res.Gateway;
+using Chat.Res.Hosting;
+
+namespace Chat.Web;
+
+/// <summary>How a node is put together; the program and the tests build it the same way.</summary>
+public static class ChatNodeApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.Services.AddHealthChecks();
+        builder.Services.AddChatCluster(builder.Configuration);
+        builder.Services.AddChatRes(builder.Configuration);
+        builder.Services.AddChatGateway(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapChatGateway("/ws");
+        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/alive", new() { Predicate = check => check.Tags.Contains("liveness") });
+        return app;
+    }
+}

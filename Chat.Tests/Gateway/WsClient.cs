@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace Chat.Tests.Gateway;
+
+/// <summary>A raw RES client over WebSocket: numbered requests, responses matched by id, events queued.</summary>
+public sealed class WsClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonObject>> _waiting = new();
+    private readonly Channel<JsonObject> _events = Channel.CreateUnbounded<JsonObject>();
+    private readonly Channel<JsonObject> _idless = Channel.CreateUnbounded<JsonObject>();
+    private Task _reading = Task.CompletedTask;
+    private int _id;
+
+    public WebSocketState State => _socket.State;
+
+    public static async Task<WsClient> ConnectAsync(Uri uri, bool read = true)
+    {
+        var client = new WsClient();
+        await client._socket.ConnectAsync(uri, CancellationToken.None);
+        if (read)
+        {
+            client._reading = client.ReadLoopAsync();
+        }
+
+        return client;
+    }
+
+    public async Task<JsonObject> RequestAsync(string method, JsonNode? parameters = null)
+    {
+        var id = Interlocked.Increment(ref _id);
+        var waiting = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting[id] = waiting;
+        var request = new JsonObject { ["id"] = id, ["method"] = method };
+        if (parameters is not null)
+        {
+            request["params"] = parameters;
+        }
+
+        await SendRawAsync(request.ToJsonString());
+        return await waiting.Task.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    public async Task SendRawAsync(string text) =>
+        await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>The next event whose name matches, skipping others.</summary>
+    public async Task<JsonObject> NextEventAsync(Func<string, bool> name, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var frame = await _events.Reader.ReadAsync(cts.Token);
+            if (name(frame["event"]!.GetValue<string>()))
+            {
+                return frame;
+            }
+        }
+    }
+
+    /// <summary>Every event received so far, without waiting.</summary>
+    public List<JsonObject> DrainEvents()
+    {
+        var all = new List<JsonObject>();
+        while (_events.Reader.TryRead(out var frame))
+        {
+            all.Add(frame);
+        }
+
+        return all;
+    }
+
+    public async Task<JsonObject> NextIdlessAsync() => await _idless.Reader.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token);
+
+    private async Task ReadLoopAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        try
+        {
+            while (_socket.State == WebSocketState.Open)
+            {
+                var received = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                message.Write(buffer, 0, received.Count);
+                if (!received.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var frame = (JsonObject)JsonNode.Parse(message.ToArray())!;
+                message.SetLength(0);
+                if (frame["event"] is not null)
+                {
+                    await _events.Writer.WriteAsync(frame);
+                }
+                else if (frame["id"] is JsonValue id && id.TryGetValue<int>(out var n) && _waiting.TryRemove(n, out var waiting))
+                {
+                    waiting.TrySetResult(frame);
+                }
+                else
+                {
+                    await _idless.Writer.WriteAsync(frame);
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+        }
+    }
+
+    public async Task CloseAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        }
+
+        await _reading;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await CloseAsync();
+        }
+        catch (WebSocketException)
+        {
+        }
+
+        _socket.Dispose();
+    }
+}

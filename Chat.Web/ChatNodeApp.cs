@@ -19,6 +19,7 @@ public static class ChatNodeApp
         var app = builder.Build();
         app.UseWebSockets();
         app.MapChatGateway("/ws");
+        app.MapClientConfig("/chat-config.json");
         app.MapHealthChecks("/health");
         app.MapHealthChecks("/alive", new() { Predicate = check => check.Tags.Contains("liveness") });
         return app;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs, through apt, the servers the tests start by themselves: PostgreSQL (initdb, pg_ctl)
-# and nats-server.
+# Installs, through apt, what the tests start by themselves: PostgreSQL (initdb, pg_ctl),
+# nats-server, and Node.js for the resclient tests.
 # The tests start private instances of their own on free loopback ports.
 set -euo pipefail
 
@@ -11,6 +11,11 @@ fi
 
 if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then
   missing+=(nats-server)
+fi
+
+# Node.js runs the real resclient npm package in the gateway tests (and builds nothing else).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

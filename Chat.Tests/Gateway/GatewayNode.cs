@@ -21,6 +21,8 @@ public sealed class GatewayNode : IAsyncDisposable
 
     public Uri WebSocketUri { get; }
 
+    public Uri HttpUri => new($"http://127.0.0.1:{WebSocketUri.Port}/");
+
     public CapturingLoggerProvider Logs { get; }
 
     public static async Task<GatewayNode> StartAsync(string connectionString, string natsUrl, FakeGateway listener, Dictionary<string, string?>? settings = null)

@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Chat.Tests.Infrastructure;
+using Chat.Tests.Res;
+
+namespace Chat.Tests.Gateway;
+
+/// <summary>The node's HTTP side: health, and the client configuration with or without an external gateway.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class NodeEndpointsTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task EmbeddedGateway_IsAnnouncedAsWs_AndTheNodeIsHealthy()
+    {
+        await using var nats = await NatsServer.StartAsync();
+        await using var listener = await FakeGateway.ConnectAsync(nats.Url);
+        await using var node = await GatewayNode.StartAsync(postgres.ConnectionString, nats.Url, listener);
+        using var http = new HttpClient { BaseAddress = node.HttpUri };
+
+        var config = await http.GetFromJsonAsync<JsonObject>("chat-config.json");
+        var health = await http.GetStringAsync("health");
+
+        JsonAssert.Equal(config, """{"gateway":"/ws","heartbeatIntervalMs":10000}""");
+        health.Should().Be("Healthy");
+    }
+
+    [Fact]
+    public async Task ExternalGateway_IsAnnounced_AndTheNodeServesNoWebSocket()
+    {
+        await using var nats = await NatsServer.StartAsync();
+        await using var listener = await FakeGateway.ConnectAsync(nats.Url);
+        await using var node = await GatewayNode.StartAsync(postgres.ConnectionString, nats.Url, listener, new Dictionary<string, string?>
+        {
+            ["Chat:Gateway:Url"] = "wss://chat.example/ws",
+        });
+        using var http = new HttpClient { BaseAddress = node.HttpUri };
+
+        var config = await http.GetFromJsonAsync<JsonObject>("chat-config.json");
+        var ws = await http.GetAsync("ws");
+
+        config!["gateway"]!.GetValue<string>().Should().Be("wss://chat.example/ws");
+        ws.StatusCode.Should().Be(System.Net.HttpStatusCode.NotFound);
+    }
+}

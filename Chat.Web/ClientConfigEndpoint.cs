@@ -1,0 +1,26 @@
+using Chat.Actors.Rooms;
+using Chat.Res.Gateway;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Web;
+
+/// <summary>
+/// What the page needs to know before it connects: which gateway to use (this node's <c>/ws</c>, or
+/// the external one in <c>Chat:Gateway:Url</c>) and how often to heartbeat. Nothing secret.
+/// </summary>
+public static class ClientConfigEndpoint
+{
+    public static IEndpointRouteBuilder MapClientConfig(this IEndpointRouteBuilder endpoints, string path)
+    {
+        endpoints.MapGet(path, (IOptions<GatewayOptions> gateway, IOptions<RoomOptions> rooms, HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Json(new
+            {
+                gateway = gateway.Value.IsEmbedded ? "/ws" : gateway.Value.Url,
+                heartbeatIntervalMs = (long)rooms.Value.HeartbeatInterval.TotalMilliseconds,
+            });
+        });
+        return endpoints;
+    }
+}

@@ -1,6 +1,7 @@
 using Chat.Actors.Hosting;
 using Chat.Res.Gateway;
 using Chat.Res.Hosting;
+using Chat.Web.Health;
 
 namespace Chat.Web;
 
@@ -11,7 +12,7 @@ public static class ChatNodeApp
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
-        builder.Services.AddHealthChecks();
+        builder.Services.AddChatHealthChecks();
         builder.Services.AddChatCluster(builder.Configuration);
         builder.Services.AddChatRes(builder.Configuration);
         builder.Services.AddChatGateway(builder.Configuration);
@@ -20,8 +21,7 @@ public static class ChatNodeApp
         app.UseWebSockets();
         app.MapChatGateway("/ws");
         app.MapClientConfig("/chat-config.json");
-        app.MapHealthChecks("/health");
-        app.MapHealthChecks("/alive", new() { Predicate = check => check.Tags.Contains("liveness") });
+        app.MapChatHealth();
         return app;
     }
 }

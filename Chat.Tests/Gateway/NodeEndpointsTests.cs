@@ -18,10 +18,14 @@ public sealed class NodeEndpointsTests(PostgresFixture postgres)
         using var http = new HttpClient { BaseAddress = node.HttpUri };
 
         var config = await http.GetFromJsonAsync<JsonObject>("chat-config.json");
-        var health = await http.GetStringAsync("health");
+        var health = JsonNode.Parse(await http.GetStringAsync("health"))!;
+        var alive = JsonNode.Parse(await http.GetStringAsync("alive"))!;
 
         JsonAssert.Equal(config, """{"gateway":"/ws","heartbeatIntervalMs":10000}""");
-        health.Should().Be("Healthy");
+        health["status"]!.GetValue<string>().Should().Be("Healthy", health.ToJsonString());
+        health["checks"]!.AsObject().Select(c => c.Key).Should().Contain(["postgres", "nats"]).And.HaveCountGreaterThan(2, "Akka's own checks run too");
+        alive["status"]!.GetValue<string>().Should().Be("Healthy");
+        alive["checks"]!.AsObject().Select(c => c.Key).Should().NotBeEmpty().And.NotContain(["postgres", "nats"]);
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public static class ChatNodeApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.Services.AddChatHealthChecks();
+        builder.Services.AddChatTelemetry(builder.Configuration);
         builder.Services.AddChatCluster(builder.Configuration);
         builder.Services.AddChatRes(builder.Configuration);
         builder.Services.AddChatGateway(builder.Configuration);

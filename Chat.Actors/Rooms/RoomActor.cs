@@ -65,6 +65,7 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
                 break;
             case RecoveryCompleted:
                 _decided = _state;
+                RoomMetrics.RoomsStarted.Add(1);
                 _settings.Output.RoomStarted(_roomId);
                 UpdateTimers();
                 break;
@@ -196,6 +197,8 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
         _inFlight = batch;
         _writes++;
         _eventsWritten += events.Count;
+        RoomMetrics.JournalWrites.Add(1);
+        RoomMetrics.WriteBatch.Record(events.Count);
         Timers.StartSingleTimer(SlowWriteTimer, new SlowWrite(batch), _settings.Options.SlowWriteNotice);
         PersistAllAsync(events, _ => { }, () => Complete(batch));
     }
@@ -228,6 +231,7 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
         foreach (var step in batch.Steps)
         {
             Publish(step);
+            RoomMetrics.MessagesStored.Add(step.Decision.Events.Count(e => e is MessageAppended));
         }
 
         if (LastSequenceNr - _snapshotAtSequenceNr >= _settings.Options.SnapshotEvery)
@@ -272,6 +276,7 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
 
     private void FailPending()
     {
+        RoomMetrics.WriteFailures.Add(1);
         var pending = (_inFlight?.Steps ?? []).Concat(_queued).ToList();
         _inFlight = null;
         _queued.Clear();

@@ -520,6 +520,7 @@ internal sealed partial class GatewayConnection(
         {
             // The client does not read fast enough: drop it rather than buffer without limit.
             LogSlowClient(logger, Cid, options.SendQueueLimit);
+            GatewayMetrics.SlowClientsDropped.Add(1);
             _outgoing.Writer.TryComplete();
             socket.Abort();
         }

@@ -45,12 +45,14 @@ public sealed partial class ResGateway : BackgroundService
             _connections.Add(connection);
         }
 
+        GatewayMetrics.Connections.Add(1);
         try
         {
             await connection.RunAsync(cancellationToken);
         }
         finally
         {
+            GatewayMetrics.Connections.Add(-1);
             lock (_lock)
             {
                 _connections.Remove(connection);

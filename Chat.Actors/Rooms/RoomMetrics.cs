@@ -1,0 +1,26 @@
+using System.Diagnostics.Metrics;
+
+namespace Chat.Actors.Rooms;
+
+/// <summary>The rooms' instruments (meter <c>Chat.Actors</c>); exported by OpenTelemetry in the node.</summary>
+public static class RoomMetrics
+{
+    public const string MeterName = "Chat.Actors";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> MessagesStored = Meter.CreateCounter<long>(
+        "chat.room.messages", unit: "{message}", description: "Messages stored (acknowledged) by rooms.");
+
+    public static readonly Counter<long> JournalWrites = Meter.CreateCounter<long>(
+        "chat.room.journal.writes", unit: "{write}", description: "Journal writes; one per group commit.");
+
+    public static readonly Histogram<long> WriteBatch = Meter.CreateHistogram<long>(
+        "chat.room.journal.batch", unit: "{event}", description: "Events carried by one journal write.");
+
+    public static readonly Counter<long> WriteFailures = Meter.CreateCounter<long>(
+        "chat.room.journal.failures", unit: "{write}", description: "Journal writes that failed or were rejected (answered room.unavailable).");
+
+    public static readonly Counter<long> RoomsStarted = Meter.CreateCounter<long>(
+        "chat.room.starts", unit: "{room}", description: "Rooms that finished recovery on this node.");
+}

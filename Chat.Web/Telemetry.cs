@@ -1,0 +1,27 @@
+using Chat.Actors.Rooms;
+using Chat.Res.Gateway;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace Chat.Web;
+
+/// <summary>
+/// OpenTelemetry metrics: the rooms' and gateway's meters, ASP.NET Core and the runtime. They are
+/// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and collected for nothing otherwise.
+/// </summary>
+public static class Telemetry
+{
+    public static IServiceCollection AddChatTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var metrics = services.AddOpenTelemetry().WithMetrics(builder => builder
+            .AddMeter(RoomMetrics.MeterName, GatewayMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation());
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            metrics.UseOtlpExporter();
+        }
+
+        return services;
+    }
+}

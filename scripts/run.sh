@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole system on this machine, without Docker: a private PostgreSQL and nats-server
-# (installed through apt when missing), then one chat node. Data stays in .run/ between runs.
+# (installed through apt when missing), then one chat node. Data stays in .run/ between runs
+# (CHAT_RUN_DIR to put it elsewhere).
 # Ctrl+C stops everything this script started, and nothing else.
 #
 #   scripts/run.sh                    HTTP on 127.0.0.1:8080 (CHAT_HTTP_PORT to change)
@@ -8,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-state="$root/.run"
+state="${CHAT_RUN_DIR:-$root/.run}"
 mkdir -p "$state"
 
 scripts/install-prerequisites.sh

@@ -68,11 +68,18 @@ dotnet Chat.Web/bin/Release/net10.0/Chat.Web.dll \
   "$@" &
 node_pid=$!
 
-for _ in $(seq 1 120); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$http_port") 2>/dev/null; then break; fi
+# Ready when /health answers 200: cluster up, PostgreSQL and NATS reachable.
+healthy() {
+  local reply
+  reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$http_port" && printf 'GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && head -n 1 <&3) 2>/dev/null) || return 1
+  [[ "$reply" == *" 200 "* ]]
+}
+for _ in $(seq 1 240); do
+  if healthy; then break; fi
   if ! kill -0 "$node_pid" 2>/dev/null; then echo "The node exited; see the messages above." >&2; exit 1; fi
   sleep 0.5
 done
+if ! healthy; then echo "The node did not become healthy within two minutes." >&2; exit 1; fi
 echo
 echo "Chat is running: http://127.0.0.1:$http_port   (health: /health; Ctrl+C stops everything)"
 wait "$node_pid"

@@ -18,6 +18,8 @@ public sealed class NodeEndpointsTests(PostgresFixture postgres)
         using var http = new HttpClient { BaseAddress = node.HttpUri };
 
         var config = await http.GetFromJsonAsync<JsonObject>("chat-config.json");
+        // Health turns green once the cluster is up and both connections are open; wait for it, bounded.
+        await ReadModelTables.WaitUntilAsync(async () => (await http.GetAsync("health")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the node is healthy");
         var health = JsonNode.Parse(await http.GetStringAsync("health"))!;
         var alive = JsonNode.Parse(await http.GetStringAsync("alive"))!;
 

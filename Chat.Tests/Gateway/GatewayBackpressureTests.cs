@@ -6,36 +6,17 @@ namespace Chat.Tests.Gateway;
 
 /// <summary>A client that never reads is dropped at its queue limit; everyone else keeps receiving.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class GatewayBackpressureTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class GatewayBackpressureTests(PostgresFixture postgres) : GatewaySpec(postgres)
 {
-    private NatsServer _nats = null!;
-    private FakeGateway _listener = null!;
-    private GatewayNode _node = null!;
-
-    public async Task InitializeAsync()
-    {
-        _nats = await NatsServer.StartAsync();
-        _listener = await FakeGateway.ConnectAsync(_nats.Url);
-        _node = await GatewayNode.StartAsync(postgres.ConnectionString, _nats.Url, _listener, new Dictionary<string, string?>
-        {
-            ["Chat:Gateway:SendQueueLimit"] = "16",
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        await _listener.DisposeAsync();
-        await _nats.DisposeAsync();
-    }
+    protected override Dictionary<string, string?> Settings => new() { ["Chat:Gateway:SendQueueLimit"] = "16" };
 
     [Fact]
     public async Task StalledClient_IsDisconnectedAtItsLimit_WhileOthersKeepReceiving()
     {
         var room = TestPayloads.NewRoomId();
-        await using var sender = await WsClient.ConnectAsync(_node.WebSocketUri);
-        await using var reader = await WsClient.ConnectAsync(_node.WebSocketUri);
-        await using var stalled = await WsClient.ConnectAsync(_node.WebSocketUri, read: false);
+        await using var sender = await WsClient.ConnectAsync(Node.WebSocketUri);
+        await using var reader = await WsClient.ConnectAsync(Node.WebSocketUri);
+        await using var stalled = await WsClient.ConnectAsync(Node.WebSocketUri, read: false);
         var member = TestPayloads.NewMemberId();
         await sender.RequestAsync($"call.room.{room}.join", GatewayProtocolTests.JoinParams(member));
         await reader.RequestAsync($"subscribe.room.{room}");
@@ -46,13 +27,13 @@ public sealed class GatewayBackpressureTests(PostgresFixture postgres) : IAsyncL
 
         // 60 KiB messages fill the socket buffers quickly; then the 16-frame queue overflows.
         const int messages = 200;
-        for (var i = 0; i < messages && !_node.Logs.Lines.Any(l => l.Contains("was closed", StringComparison.Ordinal)); i++)
+        for (var i = 0; i < messages && !Node.Logs.Lines.Any(l => l.Contains("was closed", StringComparison.Ordinal)); i++)
         {
             var sent = await sender.RequestAsync($"call.room.{room}.messages.send", GatewayProtocolTests.SendParams(member, 60 * 1024));
             sent["result"].Should().NotBeNull();
         }
 
-        _node.Logs.Lines.Should().Contain(l => l.Contains("was closed", StringComparison.Ordinal), "the stalled client hit its queue limit");
+        Node.Logs.Lines.Should().Contain(l => l.Contains("was closed", StringComparison.Ordinal), "the stalled client hit its queue limit");
         var last = await sender.RequestAsync($"call.room.{room}.messages.send", GatewayProtocolTests.SendParams(member));
         var seq = last["result"]!["payload"]!["seq"]!.GetValue<long>();
         var lastAdd = await WaitForSeq(reader, room, seq);

@@ -7,25 +7,8 @@ namespace Chat.Tests.Gateway;
 
 /// <summary>The embedded gateway on raw WebSocket frames, against the real RES service on a real nats-server.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class GatewayProtocolTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec(postgres)
 {
-    private NatsServer _nats = null!;
-    private FakeGateway _listener = null!;
-    private GatewayNode _node = null!;
-
-    public async Task InitializeAsync()
-    {
-        _nats = await NatsServer.StartAsync();
-        _listener = await FakeGateway.ConnectAsync(_nats.Url);
-        _node = await GatewayNode.StartAsync(postgres.ConnectionString, _nats.Url, _listener);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        await _listener.DisposeAsync();
-        await _nats.DisposeAsync();
-    }
 
     [Fact]
     public async Task Version_AnswersTheProtocolResgateSpeaks()
@@ -166,7 +149,7 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : IAsyncLifet
         await using var watcher = await Connect();
         var room = TestPayloads.NewRoomId();
         await watcher.RequestAsync($"subscribe.room.{room}");
-        var hints = await _listener.Connection.SubscribeCoreAsync<byte[]>("conn.*.disconnect");
+        var hints = await Listener.Connection.SubscribeCoreAsync<byte[]>("conn.*.disconnect");
 
         var leaving = await Connect();
         await leaving.RequestAsync($"call.room.{room}.join", JoinParams(TestPayloads.NewMemberId()));
@@ -185,7 +168,7 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : IAsyncLifet
     {
         var room = TestPayloads.NewRoomId();
         var member = TestPayloads.NewMemberId();
-        var hints = await _listener.Connection.SubscribeCoreAsync<byte[]>("conn.*.disconnect");
+        var hints = await Listener.Connection.SubscribeCoreAsync<byte[]>("conn.*.disconnect");
         await using (var first = await Connect())
         {
             await first.RequestAsync($"call.room.{room}.join", JoinParams(member));
@@ -213,7 +196,7 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : IAsyncLifet
 
     private async Task<WsClient> Connect()
     {
-        var client = await WsClient.ConnectAsync(_node.WebSocketUri);
+        var client = await WsClient.ConnectAsync(Node.WebSocketUri);
         await client.RequestAsync("version", new JsonObject { ["protocol"] = "1.2.1" });
         return client;
     }

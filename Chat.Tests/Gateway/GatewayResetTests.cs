@@ -6,39 +6,22 @@ namespace Chat.Tests.Gateway;
 
 /// <summary><c>system.reset</c>: the gateway re-fetches what it cached and sends clients the difference.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class GatewayResetTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class GatewayResetTests(PostgresFixture postgres) : GatewaySpec(postgres)
 {
-    private NatsServer _nats = null!;
-    private FakeGateway _listener = null!;
-    private GatewayNode _node = null!;
-
-    public async Task InitializeAsync()
-    {
-        _nats = await NatsServer.StartAsync();
-        _listener = await FakeGateway.ConnectAsync(_nats.Url);
-        _node = await GatewayNode.StartAsync(postgres.ConnectionString, _nats.Url, _listener);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        await _listener.DisposeAsync();
-        await _nats.DisposeAsync();
-    }
 
     [Fact]
     public async Task Reset_RepairsACacheThatMissedOrMisreadEvents()
     {
         var room = TestPayloads.NewRoomId();
-        await using var client = await WsClient.ConnectAsync(_node.WebSocketUri);
+        await using var client = await WsClient.ConnectAsync(Node.WebSocketUri);
         await client.RequestAsync($"subscribe.room.{room}");
 
         // A wrong event reaches the cache (as if real ones had been lost): the client follows it.
-        await _listener.Connection.PublishAsync($"event.room.{room}.change", Encoding.UTF8.GetBytes("""{"values":{"participantCount":99}}"""));
+        await Listener.Connection.PublishAsync($"event.room.{room}.change", Encoding.UTF8.GetBytes("""{"values":{"participantCount":99}}"""));
         var wrong = await client.NextEventAsync(e => e == $"room.{room}.change");
         JsonAssert.Equal(wrong["data"], """{"values":{"participantCount":99}}""");
 
-        await _listener.Connection.PublishAsync("system.reset", Encoding.UTF8.GetBytes($$$"""{"resources":["room.{{{room}}}","room.{{{room}}}.>"]}"""));
+        await Listener.Connection.PublishAsync("system.reset", Encoding.UTF8.GetBytes($$$"""{"resources":["room.{{{room}}}","room.{{{room}}}.>"]}"""));
 
         var repaired = await client.NextEventAsync(e => e == $"room.{room}.change");
         JsonAssert.Equal(repaired["data"], """{"values":{"participantCount":0}}""");
@@ -49,13 +32,13 @@ public sealed class GatewayResetTests(PostgresFixture postgres) : IAsyncLifetime
     {
         var room = TestPayloads.NewRoomId();
         var member = TestPayloads.NewMemberId();
-        await using var client = await WsClient.ConnectAsync(_node.WebSocketUri);
+        await using var client = await WsClient.ConnectAsync(Node.WebSocketUri);
         await client.RequestAsync($"call.room.{room}.join", GatewayProtocolTests.JoinParams(member));
 
         // A wrong remove leaves the cached participants empty; the reset brings the member back.
-        await _listener.Connection.PublishAsync($"event.room.{room}.participants.remove", Encoding.UTF8.GetBytes("""{"idx":0}"""));
+        await Listener.Connection.PublishAsync($"event.room.{room}.participants.remove", Encoding.UTF8.GetBytes("""{"idx":0}"""));
         await client.NextEventAsync(e => e == $"room.{room}.participants.remove");
-        await _listener.Connection.PublishAsync("system.reset", Encoding.UTF8.GetBytes("""{"resources":["room.>"]}"""));
+        await Listener.Connection.PublishAsync("system.reset", Encoding.UTF8.GetBytes("""{"resources":["room.>"]}"""));
 
         var added = await client.NextEventAsync(e => e == $"room.{room}.participants.add");
         added["data"]!["idx"]!.GetValue<int>().Should().Be(0);

@@ -10,25 +10,12 @@ namespace Chat.Tests.Gateway;
 /// against the embedded gateway and the real RES service: what the page will do.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class ResClientTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ResClientTests(PostgresFixture postgres, ITestOutputHelper output) : GatewaySpec(postgres)
 {
-    private NatsServer _nats = null!;
-    private FakeGateway _listener = null!;
-    private GatewayNode _node = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         await NodeDriver.EnsureInstalledAsync();
-        _nats = await NatsServer.StartAsync();
-        _listener = await FakeGateway.ConnectAsync(_nats.Url);
-        _node = await GatewayNode.StartAsync(postgres.ConnectionString, _nats.Url, _listener);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        await _listener.DisposeAsync();
-        await _nats.DisposeAsync();
+        await base.InitializeAsync();
     }
 
     [Fact]
@@ -36,7 +23,7 @@ public sealed class ResClientTests(PostgresFixture postgres, ITestOutputHelper o
     {
         var room = TestPayloads.NewRoomId();
 
-        var stdout = await NodeDriver.RunAsync(_node.WebSocketUri.ToString(), room);
+        var stdout = await NodeDriver.RunAsync(Node.WebSocketUri.ToString(), room);
         output.WriteLine(stdout);
 
         var result = JsonNode.Parse(stdout.Trim().Split('\n')[^1])!;

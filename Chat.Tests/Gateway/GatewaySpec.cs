@@ -1,0 +1,30 @@
+using Chat.Tests.Infrastructure;
+using Chat.Tests.Res;
+
+namespace Chat.Tests.Gateway;
+
+/// <summary>A node with the embedded gateway on its own nats-server, and a NATS listener that saw it start.</summary>
+public abstract class GatewaySpec(PostgresFixture postgres) : IAsyncLifetime
+{
+    protected NatsServer Nats { get; private set; } = null!;
+
+    protected FakeGateway Listener { get; private set; } = null!;
+
+    protected GatewayNode Node { get; private set; } = null!;
+
+    protected virtual Dictionary<string, string?>? Settings => null;
+
+    public virtual async Task InitializeAsync()
+    {
+        Nats = await NatsServer.StartAsync();
+        Listener = await FakeGateway.ConnectAsync(Nats.Url);
+        Node = await GatewayNode.StartAsync(postgres.ConnectionString, Nats.Url, Listener, Settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        await Listener.DisposeAsync();
+        await Nats.DisposeAsync();
+    }
+}

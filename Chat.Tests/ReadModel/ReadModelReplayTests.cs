@@ -103,6 +103,27 @@ public sealed class ReadModelReplayTests(PostgresFixture postgres, ITestOutputHe
             "messages.timestamp timestamp with time zone YES",
             "rooms.id uuid NO", "rooms.created_at timestamp with time zone YES", "rooms.last_activity timestamp with time zone YES",
             "rooms.is_active boolean YES");
+        (await ScalarListAsync(db, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'messages' ORDER BY indexname"))
+            .Should().Equal("idx_messages_room", "idx_messages_timestamp", "messages_pkey");
+        (await ScalarListAsync(db, "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'messages'::regclass AND contype = 'c'"))
+            .Should().Equal("CHECK ((octet_length(nonce) = 12))");
+        (await ScalarListAsync(db, "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'messages'::regclass AND contype = 'f'"))
+            .Should().Equal("FOREIGN KEY (room_id) REFERENCES rooms(id) ON DELETE CASCADE");
+    }
+
+    private static async Task<List<string>> ScalarListAsync(string db, string sql)
+    {
+        var values = new List<string>();
+        await using var connection = new Npgsql.NpgsqlConnection(db);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
     }
 
     private async Task FillAsync(string db, int rooms, int messagesPerRoom, int closedRooms)

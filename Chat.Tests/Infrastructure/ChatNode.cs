@@ -37,7 +37,8 @@ public sealed class ChatNode : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<ChatNode> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, string? natsUrl = null)
+    public static async Task<ChatNode> StartAsync(
+        string connectionString, IDictionary<string, string?>? settings = null, string? natsUrl = null, string? extraHocon = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -60,7 +61,13 @@ public sealed class ChatNode : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddProvider(logs);
-        builder.Services.AddChatCluster(builder.Configuration);
+        builder.Services.AddChatCluster(builder.Configuration, (akka, _) =>
+        {
+            if (extraHocon is not null)
+            {
+                akka.AddHocon(Akka.Configuration.ConfigurationFactory.ParseString(extraHocon), HoconAddMode.Prepend);
+            }
+        });
         if (natsUrl is not null)
         {
             builder.Services.AddChatRes(builder.Configuration);
@@ -83,6 +90,16 @@ public sealed class ChatNode : IAsyncDisposable
         var up = new TaskCompletionSource();
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         await up.Task.WaitAsync(timeout);
+    }
+
+    /// <summary>
+    /// Ends the actor system without leaving the cluster, as a crash would (with
+    /// <c>run-by-actor-system-terminate = off</c> in the node's HOCON); the others must down it.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        await System.Terminate();
+        await DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()

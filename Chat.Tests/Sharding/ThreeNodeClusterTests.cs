@@ -18,6 +18,12 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
     private FakeGateway _gateway = null!;
     private string _db = string.Empty;
 
+    // Short downing so a crashed node is removed within seconds; a crash terminates without leaving.
+    private const string ClusterHocon = """
+        akka.cluster.split-brain-resolver.stable-after = 3s
+        akka.coordinated-shutdown.run-by-actor-system-terminate = off
+        """;
+
     public async Task InitializeAsync()
     {
         _db = await postgres.Server.CreateDatabaseAsync("cluster");
@@ -34,7 +40,11 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
                 ["Chat:Rooms:RateBurst"] = "100000",
                 ["Chat:Rooms:RatePerSecond"] = "100000",
                 ["Nats:ReconnectWait"] = "00:00:01",
-            }, _nats.Url));
+                ["Chat:Rooms:HeartbeatInterval"] = "00:00:01",
+                ["Chat:Rooms:HeartbeatTimeout"] = "00:00:03",
+                ["Chat:Rooms:GracePeriod"] = "00:00:08",
+                ["Chat:Rooms:PassivateIdleAfter"] = "00:01:00",
+            }, _nats.Url, ClusterHocon));
         }
 
         // Every node's service has subscribed once three node-wide resets have been seen.
@@ -149,6 +159,121 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
             stored.Should().BeEquivalentTo(room.Select(a => (a.Key, a.Value.Seq)), "every acknowledged message is stored once, with its seq");
             var model = await _gateway.RequestJsonAsync($"get.room.{room.Key}");
             model!["result"]!["model"]!["messageCount"]!.GetValue<long>().Should().Be(count, "nothing was stored that was not acknowledged");
+        }
+    }
+
+    [Fact]
+    public async Task NodeCrashing_DuringSteadySends_LosesNothingAcknowledged_AndNoRoomWithMembersCloses()
+    {
+        var rooms = Enumerable.Range(0, 30).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberId())).ToList();
+        foreach (var (room, member) in rooms)
+        {
+            await Join(room, member);
+        }
+
+        var acknowledged = new ConcurrentDictionary<Guid, (string Room, long Seq)>();
+        var lastSuccess = new ConcurrentDictionary<string, DateTime>();
+        using var stop = new CancellationTokenSource();
+        var clients = rooms.Select(r => Task.Run(async () =>
+        {
+            var lastHeartbeat = DateTime.UtcNow;
+            while (!stop.IsCancellationRequested)
+            {
+                // The page heartbeats about every second, and re-joins when the room forgot it.
+                if (DateTime.UtcNow - lastHeartbeat > TimeSpan.FromSeconds(1))
+                {
+                    lastHeartbeat = DateTime.UtcNow;
+                    var beat = await TryRequest($"call.room.{r.Room}.heartbeat", MemberBody(r.Member));
+                    if (beat?["error"]?["code"]?.GetValue<string>() == "room.notJoined")
+                    {
+                        await Join(r.Room, r.Member);
+                    }
+                }
+
+                var id = Guid.NewGuid();
+                for (var attempt = 0; attempt < 50 && !stop.IsCancellationRequested; attempt++)
+                {
+                    var reply = await TrySend(r.Room, r.Member, id);
+                    if (reply?["result"]?["seq"] is { } seq)
+                    {
+                        acknowledged[id] = (r.Room, seq.GetValue<long>());
+                        lastSuccess[r.Room] = DateTime.UtcNow;
+                        break;
+                    }
+
+                    if (reply?["error"]?["code"]?.GetValue<string>() == "room.notJoined")
+                    {
+                        await Join(r.Room, r.Member);
+                    }
+                }
+
+                await Task.Delay(50);
+            }
+        })).ToList();
+
+        await WaitFor(() => acknowledged.Count >= 300, TimeSpan.FromSeconds(60));
+        var crashed = _nodes[2];
+        _nodes.RemoveAt(2);
+        var crashAt = DateTime.UtcNow;
+        var beforeCrash = acknowledged.Count;
+        await crashed.CrashAsync();
+
+        // Every room answers again once the survivors have downed the crashed node and taken its shards.
+        await WaitFor(() => rooms.All(r => lastSuccess.TryGetValue(r.Room, out var at) && at > crashAt), TimeSpan.FromSeconds(90));
+        var recovery = rooms.Max(r => lastSuccess[r.Room]) - crashAt;
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        // Read every room's status at once: without heartbeats they would (rightly) end a few seconds from now.
+        foreach (var (room, _) in rooms)
+        {
+            var status = (await _gateway.RequestJsonAsync($"get.room.{room}"))!["result"]!["model"]!["status"]!.GetValue<string>();
+            status.Should().Be("active", "a room whose members kept heartbeating never closes");
+        }
+
+        output.WriteLine($"{acknowledged.Count} messages acknowledged, {beforeCrash} before the crash; every room answered again {recovery.TotalSeconds:F1} s after the crash");
+        // The rooms end soon after their clients stopped (correctly), so check the journal and the read
+        // model, the source of truth and its projection, instead of asking the rooms.
+        var journalCounts = await MessagesPerRoomInJournalAsync();
+        foreach (var room in acknowledged.GroupBy(a => a.Value.Room))
+        {
+            journalCounts.GetValueOrDefault(room.Key).Should().Be(room.Count(), "every acknowledged message is in the journal once, and nothing else");
+        }
+
+        await ReadModelTables.WaitUntilAsync(
+            async () => await ReadModelTables.CountAsync(_db, "messages") >= acknowledged.Count, TimeSpan.FromSeconds(60), "the projection caught up");
+        (await ReadModelTables.MessagesAsync(_db)).Select(m => m.Id).Should().BeEquivalentTo(acknowledged.Keys);
+    }
+
+    private async Task<Dictionary<string, long>> MessagesPerRoomInJournalAsync()
+    {
+        var counts = new Dictionary<string, long>();
+        await using var connection = new Npgsql.NpgsqlConnection(_db);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT persistence_id, count(*) FROM akka.journal WHERE manifest = 'MessageAppended.v1' GROUP BY persistence_id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            counts[reader.GetString(0)[RoomIds.PersistencePrefix.Length..]] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    private static string MemberBody(string member) =>
+        new JsonObject { ["cid"] = "cid1", ["params"] = new JsonObject { ["member"] = member } }.ToJsonString();
+
+    private async Task<JsonNode?> TryRequest(string subject, string body)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            return await _gateway.RequestJsonAsync(subject, body).WaitAsync(cts.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+            return null;
         }
     }
 

@@ -31,15 +31,11 @@ public sealed class GatewayNode : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         var app = ChatNodeApp.Build([], builder =>
         {
-            var values = new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Chat"] = connectionString,
-                ["Nats:Url"] = natsUrl,
-                ["Chat:Cluster:Port"] = "0",
-                ["urls"] = $"http://127.0.0.1:{port}",
-                ["Chat:Rooms:RateBurst"] = "100000",
-                ["Chat:Rooms:RatePerSecond"] = "100000",
-            };
+            var values = TestSettings.LoadTest(
+                ("ConnectionStrings:Chat", connectionString),
+                ("Nats:Url", natsUrl),
+                ("Chat:Cluster:Port", "0"),
+                ("urls", $"http://127.0.0.1:{port}"));
             foreach (var (key, value) in settings ?? [])
             {
                 values[key] = value;

@@ -11,12 +11,8 @@ namespace Chat.Tests.ReadModel;
 [Collection(PostgresCollection.Name)]
 public sealed class ReadModelReplayTests(PostgresFixture postgres, ITestOutputHelper output)
 {
-    private static readonly Dictionary<string, string?> Settings = new()
-    {
-        ["Chat:Rooms:RateBurst"] = "100000",
-        ["Chat:Rooms:RatePerSecond"] = "1000000",
-        ["Chat:Persistence:QueryRefreshInterval"] = "00:00:00.100",
-    };
+    private static readonly Dictionary<string, string?> Settings =
+        TestSettings.LoadTest(("Chat:Persistence:QueryRefreshInterval", "00:00:00.100"));
 
     [Fact]
     public async Task Replay_OverAWipedReadModel_ReproducesExactlyTheLiveProjectionsRows()

@@ -16,12 +16,7 @@ public abstract class ResServiceSpec(PostgresFixture postgres) : IAsyncLifetime
 
     protected FakeGateway Gateway { get; private set; } = null!;
 
-    protected virtual Dictionary<string, string?> Settings => new()
-    {
-        ["Chat:Rooms:RateBurst"] = "100000",
-        ["Chat:Rooms:RatePerSecond"] = "100000",
-        ["Nats:ReconnectWait"] = "00:00:01",
-    };
+    protected virtual Dictionary<string, string?> Settings => TestSettings.LoadTest(("Nats:ReconnectWait", "00:00:01"));
 
     public async Task InitializeAsync()
     {

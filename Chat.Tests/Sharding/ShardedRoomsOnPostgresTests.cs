@@ -12,12 +12,7 @@ namespace Chat.Tests.Sharding;
 [Collection(PostgresCollection.Name)]
 public sealed class ShardedRoomsOnPostgresTests(PostgresFixture postgres, ITestOutputHelper output)
 {
-    private static readonly Dictionary<string, string?> RelaxedLimits = new()
-    {
-        // Load tests send faster than a person may; the rate limit has its own tests.
-        ["Chat:Rooms:RateBurst"] = "100000",
-        ["Chat:Rooms:RatePerSecond"] = "100000",
-    };
+    private static readonly Dictionary<string, string?> RelaxedLimits = TestSettings.LoadTest();
 
     [Fact]
     public async Task Sends_AcrossFiftyRooms_AreAllAcknowledgedAndRecoveredWithTheirSeqAfterRestart()

@@ -33,18 +33,14 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
         foreach (var i in Enumerable.Range(0, 3))
         {
             var port = i == 0 ? seedPort : FreePort.Next();
-            _nodes.Add(await ChatNode.StartAsync(_db, new Dictionary<string, string?>
-            {
-                ["Chat:Cluster:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Chat:Cluster:SeedNodes:0"] = $"akka.tcp://chat@127.0.0.1:{seedPort}",
-                ["Chat:Rooms:RateBurst"] = "100000",
-                ["Chat:Rooms:RatePerSecond"] = "100000",
-                ["Nats:ReconnectWait"] = "00:00:01",
-                ["Chat:Rooms:HeartbeatInterval"] = "00:00:01",
-                ["Chat:Rooms:HeartbeatTimeout"] = "00:00:03",
-                ["Chat:Rooms:GracePeriod"] = "00:00:08",
-                ["Chat:Rooms:PassivateIdleAfter"] = "00:01:00",
-            }, _nats.Url, ClusterHocon));
+            _nodes.Add(await ChatNode.StartAsync(_db, TestSettings.LoadTest(
+                ("Chat:Cluster:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("Chat:Cluster:SeedNodes:0", $"akka.tcp://chat@127.0.0.1:{seedPort}"),
+                ("Nats:ReconnectWait", "00:00:01"),
+                ("Chat:Rooms:HeartbeatInterval", "00:00:01"),
+                ("Chat:Rooms:HeartbeatTimeout", "00:00:03"),
+                ("Chat:Rooms:GracePeriod", "00:00:08"),
+                ("Chat:Rooms:PassivateIdleAfter", "00:01:00")), _nats.Url, ClusterHocon));
         }
 
         // Every node's service has subscribed once three node-wide resets have been seen.

@@ -2,6 +2,7 @@ using Chat.Actors.Hosting;
 using Chat.Res.Gateway;
 using Chat.Res.Hosting;
 using Chat.Web.Health;
+using Chat.Web.Page;
 
 namespace Chat.Web;
 
@@ -19,6 +20,7 @@ public static class ChatNodeApp
         builder.Services.AddChatGateway(builder.Configuration);
 
         var app = builder.Build();
+        app.MapChatPage();
         app.UseWebSockets();
         app.MapChatGateway("/ws");
         app.MapClientConfig("/chat-config.json");

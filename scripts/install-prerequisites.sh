@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, through apt, what the tests start by themselves: PostgreSQL (initdb, pg_ctl),
-# nats-server, and Node.js for the resclient tests.
+# nats-server, Node.js (the page's npm packages, the resclient and browser tests) and Chromium
+# (the browser tests drive it headless through playwright-core).
 # The tests start private instances of their own on free loopback ports.
 set -euo pipefail
 
@@ -16,6 +17,10 @@ fi
 # Node.js runs the real resclient npm package in the gateway tests (and builds nothing else).
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   missing+=(nodejs npm)
+fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -6,6 +6,8 @@ namespace Chat.Tests.Gateway;
 /// <summary>A node with the embedded gateway on its own nats-server, and a NATS listener that saw it start.</summary>
 public abstract class GatewaySpec(PostgresFixture postgres) : IAsyncLifetime
 {
+    protected PostgresFixture Postgres { get; } = postgres;
+
     protected NatsServer Nats { get; private set; } = null!;
 
     protected FakeGateway Listener { get; private set; } = null!;
@@ -18,7 +20,7 @@ public abstract class GatewaySpec(PostgresFixture postgres) : IAsyncLifetime
     {
         Nats = await NatsServer.StartAsync();
         Listener = await FakeGateway.ConnectAsync(Nats.Url);
-        Node = await GatewayNode.StartAsync(postgres.ConnectionString, Nats.Url, Listener, Settings);
+        Node = await GatewayNode.StartAsync(Postgres.ConnectionString, Nats.Url, Listener, Settings);
     }
 
     public async Task DisposeAsync()

@@ -1,0 +1,215 @@
+// Drives the real page in Debian's Chromium through playwright-core, for Chat.Tests/Browser/*.cs.
+// Usage: node driver.mjs <scenario> <json arguments>. Prints progress lines, then one JSON result line.
+// Every HTTP request and WebSocket frame of every page is appended to arguments.captureFile.
+import { chromium } from 'playwright-core';
+import { appendFileSync } from 'node:fs';
+
+const [scenario, json] = process.argv.slice(2);
+const args = JSON.parse(json);
+const launchOptions = {
+  executablePath: args.chromium,
+  headless: true,
+  // Without the background-networking switches Chromium keeps calling out and gets refused.
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-default-apps'],
+};
+const WAIT = { timeout: 20000 };
+const pending = [];
+
+function record(entry) {
+  if (args.captureFile) appendFileSync(args.captureFile, JSON.stringify(entry) + '\n');
+}
+
+async function newPage(browser, name) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+  context.on('request', request => pending.push(request.allHeaders().then(headers => record({
+    kind: 'http', page: name, method: request.method(), url: request.url(), headers, body: request.postData() ?? '',
+  })).catch(() => {})));
+  const page = await context.newPage();
+  page.on('websocket', ws => {
+    record({ kind: 'ws-open', page: name, url: ws.url() });
+    ws.on('framesent', f => record({ kind: 'ws-sent', page: name, payload: String(f.payload) }));
+    ws.on('framereceived', f => record({ kind: 'ws-received', page: name, payload: String(f.payload) }));
+  });
+  page.on('pageerror', error => record({ kind: 'page-error', page: name, message: String(error) }));
+  page.on('console', message => { if (message.type() === 'error') console.log(`[${name} console] ${message.text()}`); });
+  return page;
+}
+
+const people = page => page.$$eval('#people li', items => items.map(li => li.textContent));
+const texts = page => page.$$eval('#messages li .text', items => items.map(p => p.textContent));
+const unreadableCount = page => page.$$eval('#messages li.unreadable', items => items.length);
+
+async function join(page, nick) {
+  await page.waitForSelector('#nick', { state: 'visible', ...WAIT });
+  await page.fill('#nick', nick);
+  await page.press('#nick', 'Enter');
+  await page.waitForSelector('#room', { state: 'visible', ...WAIT });
+  await waitForPerson(page, nick);
+}
+
+function waitForPerson(page, nick) {
+  return page.waitForFunction(n => [...document.querySelectorAll('#people li')].some(li => li.textContent.startsWith(n)), nick, WAIT);
+}
+
+function waitUntilGone(page, nick, timeout) {
+  return page.waitForFunction(n => ![...document.querySelectorAll('#people li')].some(li => li.textContent.startsWith(n)), nick, { timeout });
+}
+
+function waitForText(page, text) {
+  return page.waitForFunction(t => [...document.querySelectorAll('#messages li .text')].some(p => p.textContent === t), text, WAIT);
+}
+
+async function send(page, text) {
+  await page.fill('#text', text);
+  await page.press('#text', 'Enter');
+  await waitForText(page, text);
+}
+
+async function timed(action) {
+  const started = Date.now();
+  await action();
+  return Date.now() - started;
+}
+
+const scenarios = {
+  // Two people talk; a wrong key, a closed page, a killed browser and a reload along the way.
+  async conversation() {
+    const browser = await chromium.launch(launchOptions);
+    const a = await newPage(browser, 'A');
+    await a.goto(args.baseUrl);
+    await a.screenshot({ path: `${args.screenshots}/landing.png` });
+    await a.click('#create');
+    await a.waitForURL(/\/room\/[0-9a-f-]{36}#[A-Za-z0-9_-]{43}$/, WAIT);
+    const link = a.url();
+    console.log('A created the room');
+    await join(a, args.nickA);
+
+    const b = await newPage(browser, 'B');
+    await b.goto(link);
+    await join(b, args.nickB);
+    await waitForPerson(a, args.nickB);
+    await waitForPerson(b, args.nickA);
+    console.log('A and B see each other');
+
+    for (const [i, text] of args.texts.entries()) {
+      const [from, to] = i % 2 === 0 ? [a, b] : [b, a];
+      await send(from, text);
+      await waitForText(to, text);
+    }
+    const textsA = await texts(a);
+    const textsB = await texts(b);
+    await a.screenshot({ path: `${args.screenshots}/room.png` });
+    console.log('messages flowed both ways');
+
+    // Someone with the right room but the wrong key: everything unreadable, the page still works.
+    const w = await newPage(browser, 'W');
+    await w.goto(link.replace(/#.*$/, `#${args.wrongSecret}`));
+    await join(w, args.nickWrong);
+    await w.waitForFunction(n => document.querySelectorAll('#messages li').length >= n, args.texts.length, WAIT);
+    const wrongKey = {
+      unreadable: await unreadableCount(w),
+      shown: (await texts(w)).length,
+      status: await w.textContent('#status'),
+      aSeesUnreadablePerson: await a.waitForFunction(() => [...document.querySelectorAll('#people li')].some(li => li.classList.contains('unreadable')), null, WAIT).then(() => true),
+    };
+    await w.close({ runBeforeUnload: true });
+    await waitUntilGone(a, 'unreadable', 20000);
+
+    const m = await newPage(browser, 'M');
+    await m.goto(link.replace(/#.*$/, '#not-a-key'));
+    await m.waitForSelector('#notice', { state: 'visible', ...WAIT });
+    const damagedLinkNotice = await m.textContent('#notice');
+    await m.close();
+    console.log('wrong and damaged keys checked');
+
+    const closeMs = await timed(async () => {
+      await b.close({ runBeforeUnload: true });
+      await waitUntilGone(a, args.nickB, 20000);
+    });
+    console.log(`B closed its page; gone from A's list after ${closeMs} ms`);
+
+    const server = await chromium.launchServer(launchOptions);
+    const remote = await chromium.connect(server.wsEndpoint());
+    const c = await newPage(remote, 'C');
+    await c.goto(link);
+    await join(c, args.nickC);
+    await waitForPerson(a, args.nickC);
+    const killMs = await timed(async () => {
+      process.kill(server.process().pid, 'SIGKILL');
+      await waitUntilGone(a, args.nickC, args.killWaitMs);
+    });
+    console.log(`C's browser killed; gone from A's list after ${killMs} ms`);
+
+    await a.reload();
+    await a.waitForSelector('#room', { state: 'visible', ...WAIT });
+    await waitForPerson(a, args.nickA);
+    await a.waitForFunction(n => document.querySelectorAll('#messages li .text').length >= n, args.texts.length, WAIT);
+    const afterReload = { texts: await texts(a), people: await people(a) };
+    console.log('A reloaded and is still in the room');
+
+    await a.close({ runBeforeUnload: true });
+    await browser.close();
+    return { link, textsA, textsB, wrongKey, damagedLinkNotice, closeMs, killMs, afterReload };
+  },
+
+  // The link after the room ended: it says so, and offers no way to join.
+  async ended() {
+    const browser = await chromium.launch(launchOptions);
+    const page = await newPage(browser, 'late');
+    await page.goto(args.link);
+    await page.waitForSelector('body[data-room-status="closed"]', WAIT);
+    const result = {
+      status: await page.textContent('#status'),
+      notice: await page.textContent('#notice'),
+      joinFormVisible: await page.isVisible('#join-form'),
+      roomVisible: await page.isVisible('#room'),
+    };
+    await browser.close();
+    return result;
+  },
+
+  // The browser's envelope against the fixed vectors, then a C# client and the page in one room.
+  async interop() {
+    const browser = await chromium.launch(launchOptions);
+    const page = await newPage(browser, 'interop');
+    await page.goto(args.baseUrl);
+    const vectors = await page.evaluate(async v => {
+      const env = await import('/js/envelope.js');
+      const hex = b64 => Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+      const keys = await env.deriveKeys(env.parseSecret(v.secret), v.roomId);
+      const messages = [];
+      for (const m of v.messages) {
+        const sealed = await env.sealMessage(keys, m.id, m.body, hex(m.nonce));
+        const opened = await env.openMessage(keys, m.id, { ciphertext: m.ciphertext, nonce: m.nonce });
+        messages.push({ ciphertext: sealed.ciphertext, opened });
+      }
+      const profiles = [];
+      for (const p of v.profiles) {
+        const sealed = await env.sealProfile(keys, p.member, p.nick, hex(p.nonce));
+        profiles.push({ ciphertext: sealed.ciphertext, opened: await env.openProfile(keys, p.member, { ciphertext: p.ciphertext, nonce: p.nonce }) });
+      }
+      return { messages, profiles };
+    }, args.vectors);
+    console.log('vectors checked in the page');
+
+    await page.goto(args.link);
+    await join(page, args.pageNick);
+    await waitForPerson(page, args.botNick);
+    await waitForText(page, args.botText);
+    await send(page, args.pageText);
+    const shown = await texts(page);
+    await page.close({ runBeforeUnload: true });
+    await browser.close();
+    return { vectors, shown };
+  },
+};
+
+try {
+  const result = await scenarios[scenario]();
+  await Promise.all(pending);
+  console.log(JSON.stringify(result));
+} catch (error) {
+  console.error(error);
+  process.exit(1);
+}

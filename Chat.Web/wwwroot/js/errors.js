@@ -1,0 +1,24 @@
+// Design section 4's error codes in words a person understands.
+const MESSAGES = {
+  'system.notFound': 'This room does not exist. Check that the link is complete.',
+  'system.invalidParams': 'The server refused the request as malformed. Reload the page and try again.',
+  'system.methodNotFound': 'This page and the server do not understand each other. Reload the page.',
+  'system.internalError': 'Something went wrong on the server. Try again in a moment.',
+  'system.timeout': 'The server did not answer in time. Check your connection and try again.',
+  'room.closed': 'This room has ended. Nobody can join or write in it any more.',
+  'room.notJoined': 'You are no longer in the room. Rejoining…',
+  'room.full': 'This room is full. Try again when someone leaves.',
+  'room.rateLimited': 'You are sending too fast. Wait a moment, then try again.',
+  'room.unavailable': 'The server could not store your message just now, so it was not sent. Try again.',
+  'chat.tooLong': 'This message is too long to send. Split it into shorter ones.',
+  'chat.offline': 'You are offline. The message was not sent.',
+};
+
+export function describeError(error) {
+  const code = error && typeof error.code === 'string' ? error.code : 'system.internalError';
+  return MESSAGES[code] ?? `Something went wrong (${code}).`;
+}
+
+export function errorCode(error) {
+  return error && typeof error.code === 'string' ? error.code : null;
+}

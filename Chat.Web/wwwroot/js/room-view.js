@@ -1,0 +1,157 @@
+// Everything the room page draws. Text from other people only ever goes through textContent.
+const $ = id => document.getElementById(id);
+
+const STATUS_TEXT = {
+  new: 'New room: nobody has joined yet.',
+  active: 'Active room.',
+  closed: 'This room has ended.',
+};
+
+export class RoomView {
+  constructor() {
+    this.status = $('status');
+    this.notice = $('notice');
+    this.joinForm = $('join-form');
+    this.nick = $('nick');
+    this.room = $('room');
+    this.people = $('people');
+    this.peopleCount = $('people-count');
+    this.messages = $('messages');
+    this.loadOlder = $('load-older');
+    this.offline = $('offline');
+    this.sendForm = $('send-form');
+    this.text = $('text');
+    this.sendError = $('send-error');
+    this.copyLink = $('copy-link');
+    this.rendered = new Map(); // seq -> <li>
+  }
+
+  showStatus(status, participantCount) {
+    const here = status === 'active' ? ` ${participantCount} here.` : '';
+    this.status.textContent = (STATUS_TEXT[status] ?? 'Unknown room state.') + here;
+    document.body.dataset.roomStatus = status;
+  }
+
+  showNotice(text) {
+    this.notice.textContent = text;
+    this.notice.hidden = !text;
+  }
+
+  askNickname(onJoin) {
+    this.joinForm.hidden = false;
+    this.room.hidden = true;
+    this.nick.focus();
+    this.joinForm.onsubmit = event => {
+      event.preventDefault();
+      const nick = this.nick.value.trim();
+      if (nick) onJoin(nick);
+    };
+  }
+
+  showRoom({ onSend, onLoadOlder }) {
+    this.joinForm.hidden = true;
+    this.room.hidden = false;
+    this.copyLink.hidden = false;
+    this.sendForm.onsubmit = event => {
+      event.preventDefault();
+      const text = this.text.value;
+      if (text.trim()) onSend(text);
+    };
+    this.text.onkeydown = event => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.sendForm.requestSubmit();
+      }
+    };
+    this.loadOlder.onclick = () => onLoadOlder();
+    this.text.focus();
+  }
+
+  hideRoom() {
+    this.room.hidden = true;
+    this.joinForm.hidden = true;
+  }
+
+  clearComposer() {
+    this.text.value = '';
+    this.text.focus();
+  }
+
+  showSendError(text) {
+    this.sendError.textContent = text ?? '';
+    this.sendError.hidden = !text;
+  }
+
+  setOffline(offline) {
+    this.offline.hidden = !offline;
+    this.messages.hidden = offline;
+    this.people.hidden = offline;
+    this.sendForm.querySelector('button').disabled = offline;
+  }
+
+  setCanLoadOlder(can) {
+    this.loadOlder.hidden = !can;
+  }
+
+  /** participants: [{ member, nick (null when unreadable) }] in join order. */
+  renderPeople(participants, myMember) {
+    this.peopleCount.textContent = String(participants.length);
+    this.people.replaceChildren(...participants.map(p => {
+      const li = document.createElement('li');
+      li.dataset.member = p.member;
+      li.textContent = p.nick ?? 'unreadable';
+      if (p.nick === null) li.classList.add('unreadable');
+      if (p.member === myMember) {
+        const you = document.createElement('span');
+        you.className = 'you';
+        you.textContent = ' (you)';
+        li.append(you);
+      }
+      return li;
+    }));
+  }
+
+  /** Adds one message in seq order; a seq already shown is left alone. */
+  addMessage({ seq, sentAt, body, mine }) {
+    if (this.rendered.has(seq)) return;
+    const li = document.createElement('li');
+    li.dataset.seq = String(seq);
+    const meta = document.createElement('p');
+    meta.className = 'meta';
+    const who = document.createElement('span');
+    who.className = 'sender';
+    who.textContent = body ? body.nick + (mine ? ' (you)' : '') : 'unreadable';
+    const time = document.createElement('time');
+    time.dateTime = sentAt;
+    time.textContent = new Date(sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    meta.append(who, ' ', time);
+    const text = document.createElement('p');
+    text.className = 'text';
+    if (body) {
+      text.textContent = body.text;
+    } else {
+      li.classList.add('unreadable');
+      text.textContent = 'This message is unreadable: it was not encrypted with this link’s key.';
+    }
+    li.append(meta, text);
+
+    const after = [...this.rendered.keys()].filter(s => s > seq).sort((a, b) => a - b)[0];
+    const stickToBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 40;
+    this.messages.insertBefore(li, after === undefined ? null : this.rendered.get(after));
+    this.rendered.set(seq, li);
+    if (stickToBottom && after === undefined) li.scrollIntoView({ block: 'end' });
+  }
+
+  oldestSeq() {
+    return this.rendered.size ? Math.min(...this.rendered.keys()) : null;
+  }
+
+  onCopyLink(handler) {
+    this.copyLink.onclick = handler;
+  }
+
+  flashCopyResult(text) {
+    this.copyLink.textContent = text;
+    setTimeout(() => { this.copyLink.textContent = 'Copy invite link'; }, 2000);
+  }
+}

@@ -1,0 +1,232 @@
+// The room page: keys from the link's fragment, the room from the gateway through resclient,
+// every message and nickname sealed and opened here (design sections 3, 5 and 6).
+import * as envelope from './envelope.js';
+import { describeError, errorCode } from './errors.js';
+import { RoomView } from './room-view.js';
+
+const CALL_TIMEOUT_MS = 10000;
+const HISTORY_PAGE = 50;
+const MAX_SEALED_BYTES = 64 * 1024; // Chat:Rooms:MaxMessageBytes
+const view = new RoomView();
+const roomId = location.pathname.split('/')[2];
+const rid = `room.${roomId}`;
+
+// Tab-scoped, so a reload stays the same member with the same nickname; gone when the tab closes.
+// The secret is never stored anywhere.
+const stored = {
+  member: () => sessionStorage.getItem(`chat.member.${roomId}`),
+  nick: () => sessionStorage.getItem(`chat.nick.${roomId}`),
+  save: (member, nick) => {
+    sessionStorage.setItem(`chat.member.${roomId}`, member);
+    sessionStorage.setItem(`chat.nick.${roomId}`, nick);
+  },
+};
+
+let keys = null;
+let client = null;
+let room = null;
+let me = null; // { member, nick }
+let joined = false;
+let heartbeat = null;
+
+addEventListener('hashchange', () => location.reload());
+addEventListener('pagehide', leave);
+addEventListener('beforeunload', () => { keys = null; });
+addEventListener('pageshow', event => { if (event.persisted) location.reload(); });
+view.onCopyLink(copyLink);
+start().catch(error => view.showNotice(describeError(error)));
+
+async function start() {
+  const secret = envelope.parseSecret(location.hash.slice(1));
+  if (!secret) {
+    view.showStatus('unknown', 0);
+    view.showNotice('This link is missing its key, or the key is damaged: the part after # must be copied whole. Ask for the link again.');
+    return;
+  }
+  keys = await envelope.deriveKeys(secret, roomId);
+  secret.fill(0);
+
+  const config = await (await fetch('/chat-config.json', { cache: 'no-store' })).json();
+  client = new resclient.default(() => new WebSocket(gatewayUrl(config.gateway)));
+  client.on('disconnect', () => view.setOffline(true));
+  client.on('connect', onReconnect);
+
+  room = await withTimeout(client.get(rid));
+  room.on('change', onRoomChange);
+  onRoomChange();
+  if (room.status === 'closed') return;
+
+  const nick = stored.nick();
+  if (nick) {
+    await join(nick);
+  } else {
+    view.askNickname(n => join(n).catch(showJoinError));
+  }
+  heartbeat = setInterval(beat, config.heartbeatIntervalMs);
+}
+
+function gatewayUrl(gateway) {
+  const url = new URL(gateway, location.href);
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  if (url.protocol === 'https:') url.protocol = 'wss:';
+  return url.href;
+}
+
+async function join(nick) {
+  me = { member: stored.member() ?? newMemberId(), nick };
+  stored.save(me.member, nick);
+  const profile = await envelope.sealProfile(keys, me.member, nick);
+  await call(rid, 'join', { member: me.member, profile });
+  joined = true;
+  view.showNotice('');
+  view.showRoom({ onSend: send, onLoadOlder: loadOlder });
+  followCollections();
+}
+
+function showJoinError(error) {
+  view.showNotice(describeError(error));
+  if (errorCode(error) === 'room.closed') view.hideRoom();
+}
+
+let following = false;
+function followCollections() {
+  if (following) return;
+  following = true;
+  room.participants.on('add', renderPeople);
+  room.participants.on('remove', renderPeople);
+  room.messages.on('add', ({ item }) => showMessage(item));
+  room.messages.on('remove', () => {}); // the window moved on; what was shown stays shown
+  renderPeople();
+  for (const item of room.messages) showMessage(item);
+}
+
+function onRoomChange() {
+  view.showStatus(room.status, room.participantCount);
+  if (room.status === 'closed') {
+    stopBeating();
+    view.hideRoom();
+    view.showNotice(describeError({ code: 'room.closed' }));
+  }
+  view.setCanLoadOlder(joined && (view.oldestSeq() ?? 1) > 1);
+}
+
+const nicknames = new Map(); // member + ciphertext -> nick or null
+async function renderPeople() {
+  const people = await Promise.all(room.participants.toArray().map(async p => {
+    const cacheKey = `${p.member}|${p.profile.ciphertext}`;
+    if (!nicknames.has(cacheKey)) nicknames.set(cacheKey, keys && await envelope.openProfile(keys, p.member, p.profile));
+    return { member: p.member, nick: nicknames.get(cacheKey) };
+  }));
+  view.renderPeople(people, me?.member);
+}
+
+async function showMessage(item) {
+  const body = keys && await envelope.openMessage(keys, item.id, item);
+  view.addMessage({ seq: item.seq, sentAt: item.sentAt, body, mine: body?.member === me?.member });
+  view.setCanLoadOlder(view.oldestSeq() > 1);
+}
+
+async function loadOlder() {
+  const before = view.oldestSeq();
+  if (!before || before <= 1) return;
+  try {
+    const page = await call(`${rid}.messages`, 'history', { before, limit: HISTORY_PAGE });
+    for (const item of page.messages) await showMessage(item);
+    view.setCanLoadOlder(view.oldestSeq() > 1);
+  } catch (error) {
+    view.showSendError(describeError(error));
+  }
+}
+
+async function send(text) {
+  const id = crypto.randomUUID();
+  const box = await envelope.sealMessage(keys, id, { member: me.member, nick: me.nick, text, sentAt: new Date().toISOString() });
+  if (envelope.fromBase64(box.ciphertext).length > MAX_SEALED_BYTES) {
+    view.showSendError(describeError({ code: 'chat.tooLong' }));
+    return;
+  }
+  view.showSendError('');
+  // The same id may be sent again: the room stores it once, so retrying after a timeout is safe.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await call(`${rid}.messages`, 'send', { id, ciphertext: box.ciphertext, nonce: box.nonce, member: me.member });
+      view.clearComposer();
+      return;
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'room.notJoined' && attempt < 3) {
+        await rejoin();
+      } else if ((code === 'room.unavailable' || code === 'system.timeout') && attempt < 3) {
+        await delay(500 * attempt);
+      } else {
+        view.showSendError(describeError(error));
+        return;
+      }
+    }
+  }
+}
+
+async function beat() {
+  if (!joined || !client) return;
+  try {
+    await call(rid, 'heartbeat', { member: me.member });
+  } catch (error) {
+    if (errorCode(error) === 'room.notJoined') await rejoin().catch(showJoinError);
+  }
+}
+
+// After a failover or an expiry the room no longer knows us; the same member joins again.
+async function rejoin() {
+  const profile = await envelope.sealProfile(keys, me.member, me.nick);
+  await call(rid, 'join', { member: me.member, profile });
+}
+
+let connectedBefore = false;
+async function onReconnect() {
+  if (!connectedBefore) {
+    connectedBefore = true;
+    return;
+  }
+  // The gateway told the room this connection closed, so we are gone from the list until we rejoin.
+  if (joined && room.status !== 'closed') await rejoin().catch(showJoinError);
+  view.setOffline(false);
+}
+
+function leave() {
+  stopBeating();
+  if (joined && client) client.call(rid, 'leave', { member: me.member }).catch(() => {});
+  joined = false;
+  keys = null;
+}
+
+function stopBeating() {
+  if (heartbeat) clearInterval(heartbeat);
+  heartbeat = null;
+}
+
+async function copyLink() {
+  try {
+    await navigator.clipboard.writeText(location.href);
+    view.flashCopyResult('Link copied');
+  } catch {
+    view.flashCopyResult('Copy failed: copy the address bar');
+  }
+}
+
+function newMemberId() {
+  return envelope.toBase64(crypto.getRandomValues(new Uint8Array(16)))
+    .replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+// resclient leaves a call pending forever when the socket drops (resclient issue #38).
+function call(resource, method, params) {
+  return withTimeout(client.call(resource, method, params));
+}
+
+function withTimeout(promise) {
+  return Promise.race([promise, delay(CALL_TIMEOUT_MS).then(() => Promise.reject({ code: 'system.timeout' }))]);
+}
+
+function delay(ms) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}

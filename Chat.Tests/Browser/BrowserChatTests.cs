@@ -29,6 +29,8 @@ public sealed class BrowserChatTests(PostgresFixture postgres, ITestOutputHelper
     {
         var tag = Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
         string[] texts = [$"hello from Ada {tag}", $"hi Ada, Bob here {tag}", $"grüße, ça va? 👋 {tag}", $"all good\nsecond line {tag}"];
+        var whileAway = $"written while Ada was cut off {tag}";
+        string[] all = [.. texts, whileAway];
         var nicks = new { A = $"Ada-{tag}", B = $"Bob-{tag}", C = $"Cy-{tag}", Wrong = $"Eve-{tag}" };
         var captureFile = Path.Combine(Path.GetTempPath(), $"chat-capture-{tag}.jsonl");
         var screenshots = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
@@ -45,6 +47,7 @@ public sealed class BrowserChatTests(PostgresFixture postgres, ITestOutputHelper
             ["nickWrong"] = nicks.Wrong,
             ["wrongSecret"] = RoomSecret.Create().ToString(),
             ["texts"] = new JsonArray([.. texts.Select(t => JsonValue.Create(t))]),
+            ["whileAway"] = whileAway,
             ["killWaitMs"] = (HeartbeatTimeout + TimeSpan.FromSeconds(5)).TotalMilliseconds,
         }, output.WriteLine, TimeSpan.FromMinutes(3));
 
@@ -52,15 +55,17 @@ public sealed class BrowserChatTests(PostgresFixture postgres, ITestOutputHelper
         var roomId = link.AbsolutePath.Split('/')[2];
         var secret = link.Fragment.TrimStart('#');
 
-        Strings(result["textsA"]).Should().Equal(texts, "A sees every message, decrypted, in order");
-        Strings(result["textsB"]).Should().Equal(texts, "B sees the same");
-        result["wrongKey"]!["unreadable"]!.GetValue<int>().Should().Be(texts.Length, "a wrong key shows every message as unreadable");
+        Strings(result["textsA"]).Should().Equal(all, "A sees every message, decrypted, in order, also the one written while it was cut off");
+        Strings(result["textsB"]).Should().Equal(all, "B sees the same");
+        result["outage"]!["hiddenWhileOffline"]!.GetValue<bool>().Should().BeTrue("messages are hidden while disconnected");
+        result["outage"]!["offlineShownAfter"]!.GetValue<bool>().Should().BeFalse("and shown again after the resync");
+        result["wrongKey"]!["unreadable"]!.GetValue<int>().Should().Be(all.Length, "a wrong key shows every message as unreadable");
         result["wrongKey"]!["status"]!.GetValue<string>().Should().StartWith("Active room", "the page keeps working");
         result["wrongKey"]!["aSeesUnreadablePerson"]!.GetValue<bool>().Should().BeTrue();
         result["damagedLinkNotice"]!.GetValue<string>().Should().Contain("key");
         result["closeMs"]!.GetValue<long>().Should().BeLessThan(2000, "a closed page leaves at once");
         result["killMs"]!.GetValue<long>().Should().BeLessThan((long)(HeartbeatTimeout + TimeSpan.FromSeconds(5)).TotalMilliseconds);
-        Strings(result["afterReload"]!["texts"]).Should().Equal(texts, "a reload shows the history again");
+        Strings(result["afterReload"]!["texts"]).Should().Equal(all, "a reload shows the history again");
         Strings(result["afterReload"]!["people"]).Should().Contain($"{nicks.A} (you)");
 
         // Everyone has gone: after the grace period the room is over for good.
@@ -93,7 +98,7 @@ public sealed class BrowserChatTests(PostgresFixture postgres, ITestOutputHelper
         [
             .. ForbiddenText.Secret(secret),
             new("A's nickname", nicks.A), new("B's nickname", nicks.B), new("C's nickname", nicks.C), new("the wrong-key nickname", nicks.Wrong),
-            .. texts.Select((t, i) => new ForbiddenText($"message {i + 1}", t)),
+            .. all.Select((t, i) => new ForbiddenText($"message {i + 1}", t)),
         ];
         ForbiddenText.FoundIn(browserTraffic, forbidden).Should().BeEmpty("no HTTP request or WebSocket frame carries a secret or plaintext");
         ForbiddenText.FoundIn(nats.Text(), forbidden).Should().BeEmpty("no NATS message does");

@@ -20,6 +20,20 @@ function record(entry) {
   if (args.captureFile) appendFileSync(args.captureFile, JSON.stringify(entry) + '\n');
 }
 
+// Lets a test cut a page off from the gateway: while blocked, every connection attempt is closed at once.
+async function cutOff(page) {
+  const control = { blocked: false, current: null };
+  await page.routeWebSocket(/\/ws$/, ws => {
+    if (control.blocked) {
+      ws.close({ code: 1011, reason: 'cut off by the test' });
+      return;
+    }
+    ws.connectToServer();
+    control.current = ws;
+  });
+  return control;
+}
+
 async function newPage(browser, name) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
   context.on('request', request => pending.push(request.allHeaders().then(headers => record({
@@ -77,6 +91,7 @@ const scenarios = {
   async conversation() {
     const browser = await chromium.launch(launchOptions);
     const a = await newPage(browser, 'A');
+    const aLine = await cutOff(a);
     await a.goto(args.baseUrl);
     await a.screenshot({ path: `${args.screenshots}/landing.png` });
     await a.click('#create');
@@ -97,16 +112,29 @@ const scenarios = {
       await send(from, text);
       await waitForText(to, text);
     }
-    const textsA = await texts(a);
-    const textsB = await texts(b);
     await a.screenshot({ path: `${args.screenshots}/room.png` });
     console.log('messages flowed both ways');
+
+    // A loses its connection while B writes: A's messages are hidden, then shown again after the resync.
+    aLine.blocked = true;
+    aLine.current.close({ code: 1001, reason: 'cut off by the test' });
+    await a.waitForSelector('#offline', { state: 'visible', ...WAIT });
+    const hiddenWhileOffline = !(await a.isVisible('#messages'));
+    await send(b, args.whileAway);
+    aLine.blocked = false;
+    await a.waitForSelector('#messages', { state: 'visible', ...WAIT });
+    await waitForText(a, args.whileAway);
+    await waitForPerson(b, args.nickA);
+    const outage = { hiddenWhileOffline, offlineShownAfter: await a.isVisible('#offline') };
+    console.log('A was cut off and resynced');
+    const textsA = await texts(a);
+    const textsB = await texts(b);
 
     // Someone with the right room but the wrong key: everything unreadable, the page still works.
     const w = await newPage(browser, 'W');
     await w.goto(link.replace(/#.*$/, `#${args.wrongSecret}`));
     await join(w, args.nickWrong);
-    await w.waitForFunction(n => document.querySelectorAll('#messages li').length >= n, args.texts.length, WAIT);
+    await w.waitForFunction(n => document.querySelectorAll('#messages li').length >= n, args.texts.length + 1, WAIT);
     const wrongKey = {
       unreadable: await unreadableCount(w),
       shown: (await texts(w)).length,
@@ -144,13 +172,13 @@ const scenarios = {
     await a.reload();
     await a.waitForSelector('#room', { state: 'visible', ...WAIT });
     await waitForPerson(a, args.nickA);
-    await a.waitForFunction(n => document.querySelectorAll('#messages li .text').length >= n, args.texts.length, WAIT);
+    await a.waitForFunction(n => document.querySelectorAll('#messages li .text').length >= n, args.texts.length + 1, WAIT);
     const afterReload = { texts: await texts(a), people: await people(a) };
     console.log('A reloaded and is still in the room');
 
     await a.close({ runBeforeUnload: true });
     await browser.close();
-    return { link, textsA, textsB, wrongKey, damagedLinkNotice, closeMs, killMs, afterReload };
+    return { link, textsA, textsB, outage, wrongKey, damagedLinkNotice, closeMs, killMs, afterReload };
   },
 
   // The link after the room ended: it says so, and offers no way to join.
@@ -196,12 +224,20 @@ const scenarios = {
     await page.goto(args.link);
     await join(page, args.pageNick);
     await waitForPerson(page, args.botNick);
-    await waitForText(page, args.botText);
+    await waitForText(page, args.botTexts.at(-1));
+    const windowShown = await texts(page);
+
+    // Older messages come on demand, a page at a time, until the first one.
+    while (await page.isVisible('#load-older')) {
+      const before = (await texts(page)).length;
+      await page.click('#load-older');
+      await page.waitForFunction(n => document.querySelectorAll('#messages li').length > n, before, WAIT);
+    }
     await send(page, args.pageText);
     const shown = await texts(page);
     await page.close({ runBeforeUnload: true });
     await browser.close();
-    return { vectors, shown };
+    return { vectors, windowShown, shown };
   },
 };
 

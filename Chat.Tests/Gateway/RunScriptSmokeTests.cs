@@ -51,6 +51,9 @@ public sealed class RunScriptSmokeTests
             health["status"]!.GetValue<string>().Should().Be("Healthy", string.Join('\n', log));
             var config = JsonNode.Parse(await http.GetStringAsync("chat-config.json"))!;
             config["gateway"]!.GetValue<string>().Should().Be("/ws");
+            var page = await http.GetStringAsync("/");
+            page.Should().Contain("Create a room", "the run command serves the page");
+            (await http.GetAsync("vendor/resclient.min.js")).IsSuccessStatusCode.Should().BeTrue("and the scripts it needs");
         }
         finally
         {

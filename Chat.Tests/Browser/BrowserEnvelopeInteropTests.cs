@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Chat.Client.Envelope;
+using Chat.Tests.Envelope;
+using Chat.Tests.Gateway;
+using Chat.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Chat.Tests.Browser;
+
+/// <summary>
+/// The page's envelope and the C# one are the same: both produce the fixed vectors, the page reads what
+/// C# wrote (including older history it loads on demand), and C# reads what the page wrote.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestOutputHelper output) : GatewaySpec(postgres)
+{
+    private const int WindowSize = 10;
+
+    protected override Dictionary<string, string?> Settings => new() { ["Chat:Rooms:WindowSize"] = WindowSize.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+    [Fact]
+    public async Task PageAndCSharp_ProduceTheVectors_AndReadEachOthersMessages()
+    {
+        var roomId = TestPayloads.NewRoomId();
+        var secret = RoomSecret.Create();
+        var keys = RoomKeys.Derive(secret, roomId);
+        var bot = TestPayloads.NewMemberId();
+        var botNick = $"CSharp-{bot[^6..]}";
+        await Call(roomId, "join", new JsonObject { ["member"] = bot, ["profile"] = Box(keys.SealProfile(bot, botNick)) });
+        var botTexts = Enumerable.Range(1, WindowSize + 5).Select(i => $"from C# #{i} 🦀 \"quoted\"").ToArray();
+        foreach (var text in botTexts)
+        {
+            var id = Guid.NewGuid().ToString();
+            var box = keys.SealMessage(id, new MessageBody(bot, botNick, text, MessageBody.FormatTime(DateTimeOffset.UtcNow)));
+            await Call($"{roomId}.messages", "send", new JsonObject { ["id"] = id, ["ciphertext"] = box.Ciphertext, ["nonce"] = box.Nonce, ["member"] = bot });
+        }
+
+        var vectors = EnvelopeVectors.Load();
+        var pageText = $"from the page ✓ {bot[^6..]}";
+        var result = await BrowserDriver.RunAsync("interop", new JsonObject
+        {
+            ["baseUrl"] = Node.HttpUri.ToString(),
+            ["link"] = $"{Node.HttpUri}room/{roomId}#{secret}",
+            ["vectors"] = JsonNode.Parse(await File.ReadAllTextAsync(EnvelopeVectors.FilePath)),
+            ["pageNick"] = "Page",
+            ["botNick"] = botNick,
+            ["botTexts"] = new JsonArray([.. botTexts.Select(t => JsonValue.Create(t))]),
+            ["pageText"] = pageText,
+        }, output.WriteLine, TimeSpan.FromMinutes(2));
+
+        var pageMessages = result["vectors"]!["messages"]!.AsArray();
+        for (var i = 0; i < vectors.Messages.Count; i++)
+        {
+            pageMessages[i]!["ciphertext"]!.GetValue<string>().Should().Be(vectors.Messages[i].Ciphertext, $"the page seals vector message {i} byte for byte");
+            pageMessages[i]!["opened"]!["text"]!.GetValue<string>().Should().Be(vectors.Messages[i].Body.Text);
+        }
+
+        var pageProfiles = result["vectors"]!["profiles"]!.AsArray();
+        for (var i = 0; i < vectors.Profiles.Count; i++)
+        {
+            pageProfiles[i]!["ciphertext"]!.GetValue<string>().Should().Be(vectors.Profiles[i].Ciphertext, $"the page seals vector profile {i} byte for byte");
+            pageProfiles[i]!["opened"]!.GetValue<string>().Should().Be(vectors.Profiles[i].Nick);
+        }
+
+        Strings(result["windowShown"]).Should().Equal(botTexts[^WindowSize..], "the page first shows the room's window");
+        Strings(result["shown"]).Should().Equal([.. botTexts, pageText], "then loads the older ones on demand and decrypts what C# wrote");
+
+        var history = await Call($"{roomId}.messages", "history", new JsonObject { ["before"] = 1000, ["limit"] = 200 });
+        var written = history!["result"]!["messages"]!.AsArray().Select(m => keys.OpenMessage(
+            m!["id"]!.GetValue<string>(), new SealedBox(m["ciphertext"]!.GetValue<string>(), m["nonce"]!.GetValue<string>()))).ToList();
+        written.Should().NotContainNulls("C# opens every message, the page's included");
+        written.Select(m => m!.Text).Should().Equal([.. botTexts, pageText]);
+        written[^1]!.Nick.Should().Be("Page");
+    }
+
+    private async Task<JsonNode?> Call(string resource, string method, JsonObject parameters)
+    {
+        var reply = await Listener.RequestJsonAsync($"call.room.{resource}.{method}", new JsonObject { ["cid"] = "csharp", ["params"] = parameters }.ToJsonString());
+        reply!["error"].Should().BeNull($"{method} succeeds: {reply.ToJsonString()}");
+        return reply;
+    }
+
+    private static JsonObject Box(SealedBox box) => new() { ["ciphertext"] = box.Ciphertext, ["nonce"] = box.Nonce };
+
+    private static string[] Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
+}

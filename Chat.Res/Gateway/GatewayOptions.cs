@@ -25,6 +25,12 @@ public sealed class GatewayOptions
     /// <summary>How long an unused resource stays cached (and its events subscribed); Resgate uses 5 s.</summary>
     public TimeSpan UnsubscribeDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Publish <c>conn.{cid}.disconnect</c> when a WebSocket closes, so rooms drop its members at once.
+    /// Off, the gateway behaves like stock Resgate and presence relies on heartbeats alone.
+    /// </summary>
+    public bool DisconnectHint { get; set; } = true;
+
     public bool IsEmbedded => string.IsNullOrWhiteSpace(Url);
 }
 

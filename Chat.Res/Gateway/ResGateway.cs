@@ -59,7 +59,7 @@ public sealed partial class ResGateway : BackgroundService
             }
 
             var rids = connection.Close();
-            if (rids.Count > 0)
+            if (rids.Count > 0 && _options.DisconnectHint)
             {
                 // Design section 5: tell the service at once instead of waiting for heartbeats to expire.
                 var hint = new JsonObject { ["gid"] = GatewayId, ["rids"] = new JsonArray([.. rids.Select(r => (JsonNode)r)]) };

@@ -80,6 +80,20 @@ async function send(page, text) {
   await waitForText(page, text);
 }
 
+// Someone joins from a browser of their own whose process then dies: no pagehide, no leave call.
+async function killedBrowserLeaves(watcher, link, nick, waitMs) {
+  const server = await chromium.launchServer(launchOptions);
+  const remote = await chromium.connect(server.wsEndpoint());
+  const page = await newPage(remote, 'killed');
+  await page.goto(link);
+  await join(page, nick);
+  await waitForPerson(watcher, nick);
+  return timed(async () => {
+    process.kill(server.process().pid, 'SIGKILL');
+    await waitUntilGone(watcher, nick, waitMs);
+  });
+}
+
 async function timed(action) {
   const started = Date.now();
   await action();
@@ -157,16 +171,7 @@ const scenarios = {
     });
     console.log(`B closed its page; gone from A's list after ${closeMs} ms`);
 
-    const server = await chromium.launchServer(launchOptions);
-    const remote = await chromium.connect(server.wsEndpoint());
-    const c = await newPage(remote, 'C');
-    await c.goto(link);
-    await join(c, args.nickC);
-    await waitForPerson(a, args.nickC);
-    const killMs = await timed(async () => {
-      process.kill(server.process().pid, 'SIGKILL');
-      await waitUntilGone(a, args.nickC, args.killWaitMs);
-    });
+    const killMs = await killedBrowserLeaves(a, link, args.nickC, args.killWaitMs);
     console.log(`C's browser killed; gone from A's list after ${killMs} ms`);
 
     await a.reload();
@@ -179,6 +184,21 @@ const scenarios = {
     await a.close({ runBeforeUnload: true });
     await browser.close();
     return { link, textsA, textsB, outage, wrongKey, damagedLinkNotice, closeMs, killMs, afterReload };
+  },
+
+  // A browser killed while its gateway sends no disconnect hint (as stock Resgate): heartbeats alone.
+  async killed() {
+    const browser = await chromium.launch(launchOptions);
+    const a = await newPage(browser, 'A');
+    await a.goto(args.baseUrl);
+    await a.click('#create');
+    await a.waitForURL(/\/room\/[0-9a-f-]{36}#[A-Za-z0-9_-]{43}$/, WAIT);
+    await join(a, args.nickA);
+    const killMs = await killedBrowserLeaves(a, a.url(), args.nickB, args.killWaitMs);
+    const stillThere = await people(a);
+    await a.close({ runBeforeUnload: true });
+    await browser.close();
+    return { killMs, stillThere };
   },
 
   // The link after the room ended: it says so, and offers no way to join.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, through apt, what the tests start by themselves: PostgreSQL (initdb, pg_ctl),
-# nats-server, and Node.js for the resclient tests.
+# nats-server, Node.js for the resclient tests, and docker-compose to validate docker-compose.yml.
 # The tests start private instances of their own on free loopback ports.
 set -euo pipefail
 
@@ -16,6 +16,11 @@ fi
 # Node.js runs the real resclient npm package in the gateway tests (and builds nothing else).
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   missing+=(nodejs npm)
+fi
+
+# Debian's docker-compose (1.29) resolves and validates docker-compose.yml without a Docker engine.
+if ! command -v docker-compose >/dev/null 2>&1; then
+  missing+=(docker-compose)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

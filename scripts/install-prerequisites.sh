@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, through apt, what the tests start by themselves: PostgreSQL (initdb, pg_ctl),
-# nats-server, Node.js (the page's npm packages, the resclient and browser tests) and Chromium
-# (the browser tests drive it headless through playwright-core).
+# nats-server, Node.js (the page's npm packages, the resclient and browser tests), Chromium
+# (the browser tests drive it headless through playwright-core), and docker-compose to validate
+# docker-compose.yml.
 # The tests start private instances of their own on free loopback ports.
 set -euo pipefail
 
@@ -14,13 +15,19 @@ if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; t
   missing+=(nats-server)
 fi
 
-# Node.js runs the real resclient npm package in the gateway tests (and builds nothing else).
+# Node.js and npm: building Chat.Web installs the page's pinned npm packages (resclient); the tests
+# run resclient and playwright-core.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   missing+=(nodejs npm)
 fi
 
 if ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium)
+fi
+
+# Debian's docker-compose (1.29) resolves and validates docker-compose.yml without a Docker engine.
+if ! command -v docker-compose >/dev/null 2>&1; then
+  missing+=(docker-compose)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

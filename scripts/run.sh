@@ -5,12 +5,26 @@
 # Ctrl+C stops everything this script started, and nothing else.
 #
 #   scripts/run.sh                    HTTP on 127.0.0.1:8080 (CHAT_HTTP_PORT to change)
-#   scripts/run.sh --Chat:Rooms:GracePeriod=00:01:00   extra arguments go to the node
+#   scripts/run.sh --nodes 3          three nodes in one cluster: HTTP on 8080, 8081, 8082 and cluster
+#                                     remoting on 4053, 4054, 4055 (CHAT_CLUSTER_PORT to change), all
+#                                     seeded from the first; nodes after the first log to .run/node-N.log
+#   scripts/run.sh --Chat:Rooms:GracePeriod=00:01:00   extra arguments go to every node
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 state="${CHAT_RUN_DIR:-$root/.run}"
 mkdir -p "$state"
+
+nodes=1
+node_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --nodes) nodes=${2:?--nodes needs a number}; shift 2 ;;
+    --nodes=*) nodes=${1#--nodes=}; shift ;;
+    *) node_args+=("$1"); shift ;;
+  esac
+done
+if ! [[ "$nodes" =~ ^[1-9][0-9]?$ ]]; then echo "--nodes must be a number from 1 to 99." >&2; exit 2; fi
 
 scripts/install-prerequisites.sh
 
@@ -28,15 +42,18 @@ if [ "$(id -u)" -eq 0 ]; then run_as=(runuser -u postgres --); fi
 pg_port=${CHAT_PG_PORT:-$(free_port 54329)}
 nats_port=${CHAT_NATS_PORT:-$(free_port 42229)}
 http_port=${CHAT_HTTP_PORT:-8080}
+cluster_port=${CHAT_CLUSTER_PORT:-4053}
 
-node_pid=""
+node_pids=()
 nats_pid=""
 pg_started=""
 stop_all() {
   trap - INT TERM EXIT
   echo
   echo "Stopping..."
-  if [ -n "$node_pid" ]; then kill "$node_pid" 2>/dev/null || true; wait "$node_pid" 2>/dev/null || true; fi
+  # Every node first, so they leave together; then wait for each.
+  for pid in "${node_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${node_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ -n "$nats_pid" ]; then kill "$nats_pid" 2>/dev/null || true; wait "$nats_pid" 2>/dev/null || true; fi
   if [ -n "$pg_started" ]; then "${run_as[@]}" "$pg_bin/pg_ctl" -D "$state/pg" -m fast -w stop >/dev/null || true; fi
   echo "Stopped."
@@ -61,25 +78,56 @@ nats_pid=$!
 
 echo "PostgreSQL on 127.0.0.1:$pg_port, NATS on 127.0.0.1:$nats_port; building the node..."
 dotnet build Chat.Web -c Release -v quiet -nologo >/dev/null
-dotnet Chat.Web/bin/Release/net10.0/Chat.Web.dll \
-  --urls "http://127.0.0.1:$http_port" \
-  --ConnectionStrings:Chat "Host=127.0.0.1;Port=$pg_port;Username=chat;Database=chat" \
-  --Nats:Url "nats://127.0.0.1:$nats_port" \
-  "$@" &
-node_pid=$!
+node_common=(
+  --ConnectionStrings:Chat "Host=127.0.0.1;Port=$pg_port;Username=chat;Database=chat"
+  --Nats:Url "nats://127.0.0.1:$nats_port"
+)
+if [ "$nodes" -eq 1 ]; then
+  dotnet Chat.Web/bin/Release/net10.0/Chat.Web.dll \
+    --urls "http://127.0.0.1:$http_port" \
+    "${node_common[@]}" \
+    "${node_args[@]}" &
+  node_pids+=($!)
+else
+  # One cluster: consecutive HTTP and remoting ports, every node seeded from the first.
+  # Runs in the background subshell `&` makes; exec makes the node that subshell, so its PID is the node's.
+  start_cluster_node() {
+    exec dotnet Chat.Web/bin/Release/net10.0/Chat.Web.dll \
+      --urls "http://127.0.0.1:$((http_port + $1))" \
+      "${node_common[@]}" \
+      --Chat:Cluster:Hostname 127.0.0.1 \
+      --Chat:Cluster:Port "$((cluster_port + $1))" \
+      --Chat:Cluster:SeedNodes:0 "akka.tcp://chat@127.0.0.1:$cluster_port" \
+      "${node_args[@]}"
+  }
+  start_cluster_node 0 &
+  node_pids+=($!)
+  for i in $(seq 1 $((nodes - 1))); do
+    start_cluster_node "$i" >"$state/node-$((i + 1)).log" 2>&1 &
+    node_pids+=($!)
+  done
+fi
 
 # Ready when /health answers 200: cluster up, PostgreSQL and NATS reachable.
 healthy() {
   local reply
-  reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$http_port" && printf 'GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && head -n 1 <&3) 2>/dev/null) || return 1
+  reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && head -n 1 <&3) 2>/dev/null) || return 1
   [[ "$reply" == *" 200 "* ]]
 }
-for _ in $(seq 1 240); do
-  if healthy; then break; fi
-  if ! kill -0 "$node_pid" 2>/dev/null; then echo "The node exited; see the messages above." >&2; exit 1; fi
-  sleep 0.5
+for i in "${!node_pids[@]}"; do
+  port=$((http_port + i))
+  for _ in $(seq 1 240); do
+    if healthy "$port"; then break; fi
+    if ! kill -0 "${node_pids[$i]}" 2>/dev/null; then echo "Node $((i + 1)) exited; see the messages above (or .run/node-$((i + 1)).log)." >&2; exit 1; fi
+    sleep 0.5
+  done
+  if ! healthy "$port"; then echo "Node $((i + 1)) did not become healthy within two minutes." >&2; exit 1; fi
 done
-if ! healthy; then echo "The node did not become healthy within two minutes." >&2; exit 1; fi
 echo
+if [ "$nodes" -gt 1 ]; then
+  for i in "${!node_pids[@]}"; do
+    echo "Node $((i + 1)): http://127.0.0.1:$((http_port + i))   cluster akka.tcp://chat@127.0.0.1:$((cluster_port + i))   pid ${node_pids[$i]}"
+  done
+fi
 echo "Chat is running: http://127.0.0.1:$http_port   (health: /health; Ctrl+C stops everything)"
-wait "$node_pid"
+wait "${node_pids[@]}"

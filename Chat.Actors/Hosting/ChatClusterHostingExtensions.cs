@@ -70,6 +70,7 @@ public static class ChatClusterHostingExtensions
                 loggers.AddLoggerFactory();
             })
             .AddHocon(ConfigurationFactory.ParseString(PersistenceHocon.Build(persistence)), HoconAddMode.Prepend)
+            .AddHocon(ConfigurationFactory.ParseString(SplitBrainResolverHocon.Build(cluster.SplitBrainResolver)), HoconAddMode.Prepend)
             .WithCustomSerializer("chat", [typeof(IChatMessage)], system => new ChatSerializer(system))
             .WithRemoting(new RemoteOptions
             {

@@ -29,4 +29,7 @@ public sealed class ChatClusterOptions
 
     /// <summary>Number of shards rooms are spread over; must never change while any node of the cluster runs.</summary>
     public int ShardCount { get; set; } = 100;
+
+    /// <summary>Downing of unreachable nodes (<c>Chat:Cluster:SplitBrainResolver</c>).</summary>
+    public SplitBrainResolverOptions SplitBrainResolver { get; set; } = new();
 }

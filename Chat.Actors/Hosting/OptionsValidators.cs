@@ -93,7 +93,24 @@ public sealed class ChatClusterOptionsValidator : IValidateOptions<ChatClusterOp
             }
         }
 
+        ValidateSplitBrainResolver(errors, o.SplitBrainResolver);
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateSplitBrainResolver(List<string> errors, SplitBrainResolverOptions o)
+    {
+        const string K = S + ":SplitBrainResolver";
+        if (!SplitBrainResolverOptions.Strategies.Contains(o.Strategy))
+        {
+            errors.Add($"{K}:Strategy must be one of {string.Join(", ", SplitBrainResolverOptions.Strategies)}; it is '{o.Strategy}'.");
+        }
+
+        RoomOptionsValidator.Positive(errors, o.StableAfter, $"{K}:StableAfter");
+        if (o.Strategy == SplitBrainResolverOptions.StaticQuorum && o.QuorumSize < 1)
+        {
+            errors.Add($"{K}:QuorumSize must be at least 1 with the {SplitBrainResolverOptions.StaticQuorum} strategy; it is {o.QuorumSize}.");
+        }
     }
 }
 

@@ -25,6 +25,10 @@ public sealed class OptionsValidationTests
         { "Chat:Cluster:Port", "70000", "Chat:Cluster:Port" },
         { "Chat:Cluster:SeedNodes:0", "http://nope", "Chat:Cluster:SeedNodes:0" },
         { "Chat:Cluster:SeedNodes:0", "akka.tcp://other@127.0.0.1:4053", "Chat:Cluster:SeedNodes:0" },
+        { "Chat:Cluster:SplitBrainResolver:Strategy", "keep-everyone", "Chat:Cluster:SplitBrainResolver:Strategy" },
+        { "Chat:Cluster:SplitBrainResolver:StableAfter", "00:00:00", "Chat:Cluster:SplitBrainResolver:StableAfter" },
+        { "Chat:Cluster:SplitBrainResolver:StableAfter", "-00:00:05", "Chat:Cluster:SplitBrainResolver:StableAfter" },
+        { "Chat:Cluster:SplitBrainResolver:Strategy", "static-quorum", "Chat:Cluster:SplitBrainResolver:QuorumSize" },
         { "Chat:Persistence:Schema", "Robert'); DROP TABLE x;--", "Chat:Persistence:Schema" },
         { "Chat:Persistence:InsertMode", "fast", "Chat:Persistence:InsertMode" },
     };
@@ -50,6 +54,9 @@ public sealed class OptionsValidationTests
         act.Should().NotThrow();
         host.Services.GetRequiredService<IOptions<ChatClusterOptions>>().Value.Port.Should().Be(4053);
         host.Services.GetRequiredService<IOptions<ChatPersistenceOptions>>().Value.Schema.Should().Be("akka");
+        var sbr = host.Services.GetRequiredService<IOptions<ChatClusterOptions>>().Value.SplitBrainResolver;
+        sbr.Strategy.Should().Be("keep-majority");
+        sbr.StableAfter.Should().Be(TimeSpan.FromSeconds(20));
     }
 
     private static IHost BuildHost(Dictionary<string, string?> overrides)

@@ -18,11 +18,8 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
     private FakeGateway _gateway = null!;
     private string _db = string.Empty;
 
-    // Short downing so a crashed node is removed within seconds; a crash terminates without leaving.
-    private const string ClusterHocon = """
-        akka.cluster.split-brain-resolver.stable-after = 3s
-        akka.coordinated-shutdown.run-by-actor-system-terminate = off
-        """;
+    // A crash terminates the actor system without leaving; only a test can ask for that, so it stays HOCON.
+    private const string CrashWithoutLeavingHocon = "akka.coordinated-shutdown.run-by-actor-system-terminate = off";
 
     public async Task InitializeAsync()
     {
@@ -37,10 +34,12 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
                 ("Chat:Cluster:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("Chat:Cluster:SeedNodes:0", $"akka.tcp://chat@127.0.0.1:{seedPort}"),
                 ("Nats:ReconnectWait", "00:00:01"),
+                // Short downing so a crashed node is removed within seconds.
+                ("Chat:Cluster:SplitBrainResolver:StableAfter", "00:00:03"),
                 ("Chat:Rooms:HeartbeatInterval", "00:00:01"),
                 ("Chat:Rooms:HeartbeatTimeout", "00:00:03"),
                 ("Chat:Rooms:GracePeriod", "00:00:08"),
-                ("Chat:Rooms:PassivateIdleAfter", "00:01:00")), _nats.Url, ClusterHocon));
+                ("Chat:Rooms:PassivateIdleAfter", "00:01:00")), _nats.Url, CrashWithoutLeavingHocon));
         }
 
         // Every node's service has subscribed once three node-wide resets have been seen.

@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using Chat.Actors.Rooms;
+using Chat.Tests.Infrastructure;
+using Chat.Tests.Res;
+
+namespace Chat.Tests.Sharding;
+
+/// <summary>
+/// What a page does to a room, spoken as Resgate would over NATS: join, send, heartbeat, read history.
+/// The <c>Try</c> forms give up after 3 s (Resgate's default request timeout) and return null, as a
+/// request to a room that is moving between nodes may.
+/// </summary>
+internal sealed class ResRoomClient(FakeGateway gateway)
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(3);
+
+    public async Task JoinAsync(string room, string member)
+    {
+        var body = new JsonObject
+        {
+            ["cid"] = "cid1",
+            ["params"] = new JsonObject
+            {
+                ["member"] = member,
+                ["profile"] = new JsonObject { ["ciphertext"] = TestPayloads.Base64(48), ["nonce"] = TestPayloads.Base64(12) },
+            },
+        }.ToJsonString();
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var reply = await TryRequestAsync($"call.room.{room}.join", body);
+            if (reply?["resource"] is not null)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"Could not join {room}.");
+    }
+
+    public async Task<JsonNode?> SendAsync(string room, string member, Guid id) =>
+        await gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id));
+
+    public Task<JsonNode?> TrySendAsync(string room, string member, Guid id) =>
+        TryRequestAsync($"call.room.{room}.messages.send", SendBody(member, id));
+
+    public Task<JsonNode?> TryHeartbeatAsync(string room, string member) =>
+        TryRequestAsync($"call.room.{room}.heartbeat", MemberBody(member));
+
+    public async Task<JsonNode?> TryRequestAsync(string subject, string body)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(RequestTimeout);
+            return await gateway.RequestJsonAsync(subject, body).WaitAsync(cts.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every stored message of a room, newest pages first, as (id, seq).</summary>
+    public async Task<List<(Guid Id, long Seq)>> HistoryAsync(string room, long messageCount)
+    {
+        var stored = new List<(Guid, long)>();
+        for (var before = messageCount + 1; before > 1; before -= 200)
+        {
+            var page = await gateway.RequestJsonAsync($"call.room.{room}.messages.history", "{\"params\":{\"before\":" + before + ",\"limit\":200}}");
+            var messages = page?["result"]?["messages"]?.AsArray()
+                ?? throw new InvalidOperationException($"History of {room} failed: {page?.ToJsonString()}");
+            stored.AddRange(messages.Select(m => (Guid.Parse(m!["id"]!.GetValue<string>()), m["seq"]!.GetValue<long>())));
+        }
+
+        return stored;
+    }
+
+    public static bool IsNotJoined(JsonNode? reply) => reply?["error"]?["code"]?.GetValue<string>() == "room.notJoined";
+
+    public static string SendBody(string member, Guid id) => new JsonObject
+    {
+        ["cid"] = "cid1",
+        ["params"] = new JsonObject { ["id"] = id.ToString(), ["ciphertext"] = TestPayloads.Base64(64), ["nonce"] = TestPayloads.Base64(12), ["member"] = member },
+    }.ToJsonString();
+
+    public static string MemberBody(string member) =>
+        new JsonObject { ["cid"] = "cid1", ["params"] = new JsonObject { ["member"] = member } }.ToJsonString();
+
+    /// <summary>Message events per room in the journal, the source of truth.</summary>
+    public static async Task<Dictionary<string, long>> MessagesPerRoomInJournalAsync(string connectionString)
+    {
+        var counts = new Dictionary<string, long>();
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT persistence_id, count(*) FROM akka.journal WHERE manifest = 'MessageAppended.v1' GROUP BY persistence_id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            counts[reader.GetString(0)[RoomIds.PersistencePrefix.Length..]] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    public static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not reached within {timeout}: {what}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}

@@ -41,6 +41,8 @@ public sealed class BenchContext(BenchProfile profile, BenchPostgres postgres, N
 
     public void Announce(string scenario, params (string Key, object Value)[] values)
     {
+        // The load average shows how busy the shared machine was when each scenario began.
+        values = [.. values, ("load average at start (1/5/15 min)", Report.MachineDescription.LoadAverage())];
         var parameters = new ScenarioParameters(scenario, values.ToDictionary(v => v.Key, v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
         Parameters.Add(parameters);
         Progress.Parameters(parameters);

@@ -68,6 +68,8 @@ public static class BenchRun
             Progress.Line($"Node up; RES service ready; embedded gateway on {context.Node.WebSocketUri}");
 
             await ServiceLevelScenario.RunAsync(context);
+            await EndToEndScenario.RunAsync(context);
+            await ActivationScenario.RunAsync(context);
 
             var machine = await MachineDescription.DescribeAsync(postgres, loadAtStart);
             var results = new BenchResults(profile, machine, CommandLine(args), started, DateTimeOffset.UtcNow, context.Parameters, context.Figures);

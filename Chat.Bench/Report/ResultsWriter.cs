@@ -47,9 +47,15 @@ public static class ResultsWriter
             "absolute figures are noisy lower bounds. Each figure is divided by a baseline measured in the same run on the same " +
             "PostgreSQL and nats-server, so that the ratio holds when the machine is busier or idler. Targets are reported, never asserted.");
         md.AppendLine();
+        md.AppendLine("**How it was measured.** Scenario 1 runs first, before the node starts, on the same servers. Throughputs are closed loops " +
+            "(a fixed number of requests outstanding), counted over a timed window after an untimed warm-up; their latencies are queueing depth. " +
+            "Latency percentiles come from open-loop schedules and count from the moment a send was due, so a stall is not hidden. " +
+            "n is the number of samples (operations, rows, messages or deliveries) behind each figure. The load generator, the WebSocket " +
+            "clients and the node share one process, so memory per connection counts both ends.");
+        md.AppendLine();
         md.AppendLine("| scenario | figure | value | n | baseline (same run) | ratio | target | note |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
-        foreach (var f in r.Figures)
+        foreach (var f in r.Figures.OrderBy(f => f.Scenario, StringComparer.Ordinal))
         {
             var baseline = f.BaselineName is null ? string.Empty : $"{f.BaselineName} = {Format.Value(f.BaselineValue ?? double.NaN)}";
             var target = f.Target is null ? string.Empty : f.Target + (f.MeetsTarget is { } met ? (met ? " (met)" : " (**not met**)") : string.Empty);

@@ -5,7 +5,7 @@ public static class SummaryTable
 {
     public static void Print(BenchResults results)
     {
-        var rows = results.Figures.Select(f => new[]
+        var rows = results.Figures.OrderBy(f => f.Scenario, StringComparer.Ordinal).Select(f => new[]
         {
             f.Scenario,
             f.Name,

@@ -36,5 +36,7 @@ public static class ResBodies
         ["member"] = member,
     };
 
-    public static bool IsSuccess(string reply) => reply.StartsWith("{\"result\"", StringComparison.Ordinal);
+    /// <summary>A reply is a result, or a resource response (join); anything else is an error.</summary>
+    public static bool IsSuccess(string reply) =>
+        reply.StartsWith("{\"result\"", StringComparison.Ordinal) || reply.StartsWith("{\"resource\"", StringComparison.Ordinal);
 }

@@ -58,7 +58,7 @@ public static class EndToEndScenario
             var after = MemorySample.Take();
             var connected = clients.Count;
             Progress.Line($"   {connected:N0} connected in {connectSeconds:F1} s ({connectErrors} failed)");
-            context.Add(new Figure("4. memory", "managed heap per connection (both ends)", (after.HeapBytes - before.HeapBytes) / (double)Math.Max(1, connected), "bytes", connected,
+            context.Add(new Figure("4. memory", "managed heap per WebSocket connection (both ends)", (after.HeapBytes - before.HeapBytes) / (double)Math.Max(1, connected), "bytes", connected,
                 Note: $"working set {(after.WorkingSetBytes - before.WorkingSetBytes) / (double)Math.Max(1, connected):N0} bytes per connection; idle after the version handshake"));
 
             var all = clients.ToArray();
@@ -88,14 +88,15 @@ public static class EndToEndScenario
 
             var latency = deliveries.Latencies.Summarize();
             var held = all.Count(c => c.IsOpen && !c.Dropped);
-            var serviceP50 = context.Baseline("service.event.p50ms");
+            var rttP50 = context.Baseline("nats.rtt.p50ms");
+            var rttP99 = context.Baseline("nats.rtt.p99ms");
             var note = $"{deliveries.Received:N0} of {expected:N0} deliveries arrived; {sendErrors} send errors; {deliveries.DecryptFailures} of {deliveries.Decrypted:N0} checked decryptions failed";
-            context.Add(new Figure("3. end to end", "delivery sender → receiver p50", latency.P50, "ms", latency.Count,
-                "service request → event p50 ms (2.)", serviceP50, Note: note));
-            context.Add(new Figure("3. end to end", "delivery sender → receiver p95", latency.P95, "ms", latency.Count,
-                "service request → event p50 ms (2.)", serviceP50));
-            context.Add(new Figure("3. end to end", "delivery sender → receiver p99", latency.P99, "ms", latency.Count,
-                "service request → event p50 ms (2.)", serviceP50, Note: $"max {latency.Max:F1} ms"));
+            context.Add(new Figure("3. end to end", $"delivery sender → receiver p50 at {rate:N0} sends/s", latency.P50, "ms", latency.Count,
+                "NATS round trip p50 ms", rttP50, Note: note));
+            context.Add(new Figure("3. end to end", $"delivery sender → receiver p95 at {rate:N0} sends/s", latency.P95, "ms", latency.Count,
+                "NATS round trip p99 ms", rttP99));
+            context.Add(new Figure("3. end to end", $"delivery sender → receiver p99 at {rate:N0} sends/s", latency.P99, "ms", latency.Count,
+                "NATS round trip p99 ms", rttP99, Note: $"max {latency.Max:F1} ms"));
             context.Add(new Figure("3. end to end", "WebSocket connections held", held, "connections", all.Length,
                 "connections the open-file limit allows (limit ÷ 2)", fdLimit / 2.0, "10,000 on one node", held >= 10_000,
                 $"{connectErrors} failed to connect, {all.Length - held} dropped; connect rate {connected / connectSeconds:N0}/s"));

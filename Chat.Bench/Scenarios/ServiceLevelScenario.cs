@@ -147,6 +147,7 @@ public static class ServiceLevelScenario
         }
 
         var latency = watch.Latencies.Summarize();
+        context.Baselines["service.event.p50ms"] = latency.P50;
         var missing = watch.Outstanding;
         var note = $"offered {rate:N0}/s, achieved {achieved:N0}/s; {errors} errors, {missing} events missing";
         var rtt = context.Baseline("nats.rtt.p99ms");

@@ -55,6 +55,7 @@ public sealed class BrowserChatTests(PostgresFixture postgres, ITestOutputHelper
         var roomId = link.AbsolutePath.Split('/')[2];
         var secret = link.Fragment.TrimStart('#');
 
+        result["copiedLink"]!.GetValue<string>().Should().Be(link.ToString(), "the copy button copies the whole link, key included");
         Strings(result["textsA"]).Should().Equal(all, "A sees every message, decrypted, in order, also the one written while it was cut off");
         Strings(result["textsB"]).Should().Equal(all, "B sees the same");
         result["outage"]!["hiddenWhileOffline"]!.GetValue<bool>().Should().BeTrue("messages are hidden while disconnected");

@@ -16,6 +16,13 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
 {
     private const int WindowSize = 10;
 
+    // Design section 4's error codes, each of which the page must put in words.
+    private static readonly string[] ErrorCodes =
+    [
+        "system.notFound", "system.methodNotFound", "system.invalidParams", "system.internalError", "system.timeout",
+        "room.closed", "room.notJoined", "room.full", "room.rateLimited", "room.unavailable",
+    ];
+
     protected override Dictionary<string, string?> Settings => new() { ["Chat:Rooms:WindowSize"] = WindowSize.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     [Fact]
@@ -46,6 +53,7 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
             ["botNick"] = botNick,
             ["botTexts"] = new JsonArray([.. botTexts.Select(t => JsonValue.Create(t))]),
             ["pageText"] = pageText,
+            ["errorCodes"] = new JsonArray([.. ErrorCodes.Select(c => JsonValue.Create(c))]),
         }, output.WriteLine, TimeSpan.FromMinutes(2));
 
         var pageMessages = result["vectors"]!["messages"]!.AsArray();
@@ -61,6 +69,11 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
             pageProfiles[i]!["ciphertext"]!.GetValue<string>().Should().Be(vectors.Profiles[i].Ciphertext, $"the page seals vector profile {i} byte for byte");
             pageProfiles[i]!["opened"]!.GetValue<string>().Should().Be(vectors.Profiles[i].Nick);
         }
+
+        var errorTexts = result["errorTexts"]!.AsObject().ToDictionary(e => e.Key, e => e.Value!.GetValue<string>());
+        errorTexts.Should().HaveCount(ErrorCodes.Length);
+        errorTexts.Values.Should().OnlyHaveUniqueItems("every error of design section 4 has words of its own")
+            .And.NotContain(t => t.Contains("Something went wrong (", StringComparison.Ordinal), "none falls through to the generic text");
 
         Strings(result["windowShown"]).Should().Equal(botTexts[^WindowSize..], "the page first shows the room's window");
         Strings(result["shown"]).Should().Equal([.. botTexts, pageText], "then loads the older ones on demand and decrypts what C# wrote");

@@ -113,6 +113,9 @@ const scenarios = {
     const link = a.url();
     console.log('A created the room');
     await join(a, args.nickA);
+    await a.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await a.click('#copy-link');
+    const copiedLink = await a.evaluate(() => navigator.clipboard.readText());
 
     const b = await newPage(browser, 'B');
     await b.goto(link);
@@ -183,7 +186,7 @@ const scenarios = {
 
     await a.close({ runBeforeUnload: true });
     await browser.close();
-    return { link, textsA, textsB, outage, wrongKey, damagedLinkNotice, closeMs, killMs, afterReload };
+    return { link, copiedLink, textsA, textsB, outage, wrongKey, damagedLinkNotice, closeMs, killMs, afterReload };
   },
 
   // A browser killed while its gateway sends no disconnect hint (as stock Resgate): heartbeats alone.
@@ -241,6 +244,11 @@ const scenarios = {
     }, args.vectors);
     console.log('vectors checked in the page');
 
+    const errorTexts = await page.evaluate(async codes => {
+      const { describeError } = await import('/js/errors.js');
+      return Object.fromEntries(codes.map(code => [code, describeError({ code })]));
+    }, args.errorCodes);
+
     await page.goto(args.link);
     await join(page, args.pageNick);
     await waitForPerson(page, args.botNick);
@@ -257,7 +265,7 @@ const scenarios = {
     const shown = await texts(page);
     await page.close({ runBeforeUnload: true });
     await browser.close();
-    return { vectors, windowShown, shown };
+    return { vectors, errorTexts, windowShown, shown };
   },
 };
 

@@ -10,53 +10,19 @@ namespace Chat.Tests.Browser;
 /// </summary>
 internal static class BrowserDriver
 {
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
-    private static bool _installed;
-
-    public static string Folder { get; } = FindFolder();
+    private static readonly NpmFolder Packages = new("Browser");
 
     public static string Chromium { get; } = FindChromium();
 
     /// <summary>Runs one scenario and returns its result, the last line it prints.</summary>
     public static async Task<JsonNode> RunAsync(string scenario, JsonObject arguments, Action<string> log, TimeSpan timeout)
     {
-        await EnsureInstalledAsync();
+        await Packages.EnsureInstalledAsync();
         arguments["chromium"] = Chromium;
         var output = await ExternalProcess.RunAsync(
-            "node", [Path.Combine(Folder, "driver.mjs"), scenario, arguments.ToJsonString()], timeout);
+            "node", [Path.Combine(Packages.Path, "driver.mjs"), scenario, arguments.ToJsonString()], timeout);
         log(output);
         return JsonNode.Parse(output.Trim().Split('\n')[^1])!;
-    }
-
-    private static async Task EnsureInstalledAsync()
-    {
-        await InstallLock.WaitAsync();
-        try
-        {
-            if (!_installed)
-            {
-                await ExternalProcess.RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--prefix", Folder], TimeSpan.FromMinutes(5));
-                _installed = true;
-            }
-        }
-        finally
-        {
-            InstallLock.Release();
-        }
-    }
-
-    private static string FindFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "Chat.Tests", "Browser");
-            if (File.Exists(Path.Combine(candidate, "package-lock.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("Chat.Tests/Browser/package-lock.json was not found above the test binaries.");
     }
 
     private static string FindChromium()

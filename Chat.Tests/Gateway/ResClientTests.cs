@@ -42,45 +42,13 @@ public sealed class ResClientTests(PostgresFixture postgres, ITestOutputHelper o
     }
 }
 
-/// <summary>Runs ResClient/driver.js with Node; installs its pinned packages once per test run.</summary>
+/// <summary>Runs ResClient/driver.js with Node; its pinned packages are installed once per test run.</summary>
 internal static class NodeDriver
 {
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
-    private static bool _installed;
+    private static readonly NpmFolder Packages = new("ResClient");
 
-    public static string Folder { get; } = FindFolder();
-
-    public static async Task EnsureInstalledAsync()
-    {
-        await InstallLock.WaitAsync();
-        try
-        {
-            if (!_installed)
-            {
-                await ExternalProcess.RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--prefix", Folder], TimeSpan.FromMinutes(5));
-                _installed = true;
-            }
-        }
-        finally
-        {
-            InstallLock.Release();
-        }
-    }
+    public static Task EnsureInstalledAsync() => Packages.EnsureInstalledAsync();
 
     public static Task<string> RunAsync(params string[] arguments) =>
-        ExternalProcess.RunAsync("node", ["--experimental-websocket", "--no-warnings", Path.Combine(Folder, "driver.js"), .. arguments], TimeSpan.FromSeconds(60));
-
-    private static string FindFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "Chat.Tests", "ResClient");
-            if (File.Exists(Path.Combine(candidate, "package-lock.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("Chat.Tests/ResClient was not found above the test binaries.");
-    }
+        ExternalProcess.RunAsync("node", ["--experimental-websocket", "--no-warnings", Path.Combine(Packages.Path, "driver.js"), .. arguments], TimeSpan.FromSeconds(60));
 }

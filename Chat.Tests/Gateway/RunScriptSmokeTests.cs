@@ -10,8 +10,7 @@ public sealed class RunScriptSmokeTests
     [Fact]
     public async Task RunCommand_StartsTheSystem_AnswersHealthy_AndStopsEverythingItStarted()
     {
-        // NodeDriver.Folder is <repository>/Chat.Tests/ResClient.
-        var repository = Directory.GetParent(NodeDriver.Folder)!.Parent!.FullName;
+        var repository = RepositoryRoot.Path;
         var state = Directory.CreateTempSubdirectory("chat-run-").FullName;
         var port = FreePort.Next();
         var info = new ProcessStartInfo("bash", [Path.Combine(repository, "scripts", "run.sh")])

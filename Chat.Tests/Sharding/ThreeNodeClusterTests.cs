@@ -18,6 +18,8 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
     private FakeGateway _gateway = null!;
     private string _db = string.Empty;
 
+    private ResRoomClient _client = null!;
+
     // A crash terminates the actor system without leaving; only a test can ask for that, so it stays HOCON.
     private const string CrashWithoutLeavingHocon = "akka.coordinated-shutdown.run-by-actor-system-terminate = off";
 
@@ -26,6 +28,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
         _db = await postgres.Server.CreateDatabaseAsync("cluster");
         _nats = await NatsServer.StartAsync();
         _gateway = await FakeGateway.ConnectAsync(_nats.Url);
+        _client = new ResRoomClient(_gateway);
         var seedPort = FreePort.Next();
         foreach (var i in Enumerable.Range(0, 3))
         {
@@ -66,10 +69,10 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
         var rooms = Enumerable.Range(0, 30).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberId())).ToList();
         foreach (var (room, member) in rooms)
         {
-            await Join(room, member);
+            await _client.JoinAsync(room, member);
             for (var i = 1; i <= 5; i++)
             {
-                (await Send(room, member, Guid.NewGuid()))!["result"]!["seq"]!.GetValue<long>().Should().Be(i);
+                (await _client.SendAsync(room, member, Guid.NewGuid()))!["result"]!["seq"]!.GetValue<long>().Should().Be(i);
             }
         }
 
@@ -89,7 +92,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
             model!["result"]!["model"]!["messageCount"]!.GetValue<long>().Should().Be(5);
 
             // Whichever node received it, the owner publishes the events, then the reply.
-            var seen = await _gateway.RequestAndCollectAsync($"call.room.{room}.messages.send", SendBody(member, Guid.NewGuid()), $"event.room.{room}.");
+            var seen = await _gateway.RequestAndCollectAsync($"call.room.{room}.messages.send", ResRoomClient.SendBody(member, Guid.NewGuid()), $"event.room.{room}.");
             seen.Select(s => s.Subject.Split('.')[^1]).Should().Equal("add", "change", seen[^1].Subject.Split('.')[^1]);
             seen[^1].Subject.Should().StartWith("_INBOX.");
             seen[^1].Json!["result"]!["seq"]!.GetValue<long>().Should().Be(6);
@@ -102,7 +105,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
         var rooms = Enumerable.Range(0, 30).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberId())).ToList();
         foreach (var (room, member) in rooms)
         {
-            await Join(room, member);
+            await _client.JoinAsync(room, member);
         }
 
         var acknowledged = new ConcurrentDictionary<Guid, (string Room, long Seq)>();
@@ -115,7 +118,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
                 var id = Guid.NewGuid();
                 for (var attempt = 0; attempt < 50; attempt++)
                 {
-                    var reply = await TrySend(r.Room, r.Member, id);
+                    var reply = await _client.TrySendAsync(r.Room, r.Member, id);
                     if (reply?["result"]?["seq"] is { } seq)
                     {
                         acknowledged[id] = (r.Room, seq.GetValue<long>());
@@ -124,19 +127,19 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
 
                     if (reply?["error"]?["code"]?.GetValue<string>() == "room.notJoined")
                     {
-                        await Join(r.Room, r.Member);
+                        await _client.JoinAsync(r.Room, r.Member);
                     }
                 }
             }
         })).ToList();
 
-        await WaitFor(() => acknowledged.Count >= 300, TimeSpan.FromSeconds(60));
+        await ResRoomClient.WaitForAsync(() => acknowledged.Count >= 300, TimeSpan.FromSeconds(60), "300 sends acknowledged before the leave");
         var leaving = _nodes[2];
         _nodes.RemoveAt(2);
         var beforeLeave = acknowledged.Count;
         await leaving.DisposeAsync();
         var atLeave = acknowledged.Count;
-        await WaitFor(() => acknowledged.Count >= atLeave + 300, TimeSpan.FromSeconds(60));
+        await ResRoomClient.WaitForAsync(() => acknowledged.Count >= atLeave + 300, TimeSpan.FromSeconds(60), "300 more acknowledged after the leave");
         await stop.CancelAsync();
         await Task.WhenAll(clients);
 
@@ -163,7 +166,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
         var rooms = Enumerable.Range(0, 30).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberId())).ToList();
         foreach (var (room, member) in rooms)
         {
-            await Join(room, member);
+            await _client.JoinAsync(room, member);
         }
 
         var acknowledged = new ConcurrentDictionary<Guid, (string Room, long Seq)>();
@@ -178,17 +181,17 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
                 if (DateTime.UtcNow - lastHeartbeat > TimeSpan.FromSeconds(1))
                 {
                     lastHeartbeat = DateTime.UtcNow;
-                    var beat = await TryRequest($"call.room.{r.Room}.heartbeat", MemberBody(r.Member));
+                    var beat = await _client.TryRequestAsync($"call.room.{r.Room}.heartbeat", ResRoomClient.MemberBody(r.Member));
                     if (beat?["error"]?["code"]?.GetValue<string>() == "room.notJoined")
                     {
-                        await Join(r.Room, r.Member);
+                        await _client.JoinAsync(r.Room, r.Member);
                     }
                 }
 
                 var id = Guid.NewGuid();
                 for (var attempt = 0; attempt < 50 && !stop.IsCancellationRequested; attempt++)
                 {
-                    var reply = await TrySend(r.Room, r.Member, id);
+                    var reply = await _client.TrySendAsync(r.Room, r.Member, id);
                     if (reply?["result"]?["seq"] is { } seq)
                     {
                         acknowledged[id] = (r.Room, seq.GetValue<long>());
@@ -198,7 +201,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
 
                     if (reply?["error"]?["code"]?.GetValue<string>() == "room.notJoined")
                     {
-                        await Join(r.Room, r.Member);
+                        await _client.JoinAsync(r.Room, r.Member);
                     }
                 }
 
@@ -206,7 +209,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
             }
         })).ToList();
 
-        await WaitFor(() => acknowledged.Count >= 300, TimeSpan.FromSeconds(60));
+        await ResRoomClient.WaitForAsync(() => acknowledged.Count >= 300, TimeSpan.FromSeconds(60), "300 sends acknowledged before the crash");
         var crashed = _nodes[2];
         _nodes.RemoveAt(2);
         var crashAt = DateTime.UtcNow;
@@ -214,7 +217,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
         await crashed.CrashAsync();
 
         // Every room answers again once the survivors have downed the crashed node and taken its shards.
-        await WaitFor(() => rooms.All(r => lastSuccess.TryGetValue(r.Room, out var at) && at > crashAt), TimeSpan.FromSeconds(90));
+        await ResRoomClient.WaitForAsync(() => rooms.All(r => lastSuccess.TryGetValue(r.Room, out var at) && at > crashAt), TimeSpan.FromSeconds(90), "every room answering again after the crash");
         var recovery = rooms.Max(r => lastSuccess[r.Room]) - crashAt;
         await stop.CancelAsync();
         await Task.WhenAll(clients);
@@ -229,7 +232,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
         output.WriteLine($"{acknowledged.Count} messages acknowledged, {beforeCrash} before the crash; every room answered again {recovery.TotalSeconds:F1} s after the crash");
         // The rooms end soon after their clients stopped (correctly), so check the journal and the read
         // model, the source of truth and its projection, instead of asking the rooms.
-        var journalCounts = await MessagesPerRoomInJournalAsync();
+        var journalCounts = await ResRoomClient.MessagesPerRoomInJournalAsync(_db);
         foreach (var room in acknowledged.GroupBy(a => a.Value.Room))
         {
             journalCounts.GetValueOrDefault(room.Key).Should().Be(room.Count(), "every acknowledged message is in the journal once, and nothing else");
@@ -238,97 +241,5 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
         await ReadModelTables.WaitUntilAsync(
             async () => await ReadModelTables.CountAsync(_db, "messages") >= acknowledged.Count, TimeSpan.FromSeconds(60), "the projection caught up");
         (await ReadModelTables.MessagesAsync(_db)).Select(m => m.Id).Should().BeEquivalentTo(acknowledged.Keys);
-    }
-
-    private async Task<Dictionary<string, long>> MessagesPerRoomInJournalAsync()
-    {
-        var counts = new Dictionary<string, long>();
-        await using var connection = new Npgsql.NpgsqlConnection(_db);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT persistence_id, count(*) FROM akka.journal WHERE manifest = 'MessageAppended.v1' GROUP BY persistence_id", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            counts[reader.GetString(0)[RoomIds.PersistencePrefix.Length..]] = reader.GetInt64(1);
-        }
-
-        return counts;
-    }
-
-    private static string MemberBody(string member) =>
-        new JsonObject { ["cid"] = "cid1", ["params"] = new JsonObject { ["member"] = member } }.ToJsonString();
-
-    private async Task<JsonNode?> TryRequest(string subject, string body)
-    {
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-            return await _gateway.RequestJsonAsync(subject, body).WaitAsync(cts.Token);
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            return null;
-        }
-    }
-
-    private async Task Join(string room, string member)
-    {
-        var body = new JsonObject
-        {
-            ["cid"] = "cid1",
-            ["params"] = new JsonObject
-            {
-                ["member"] = member,
-                ["profile"] = new JsonObject { ["ciphertext"] = TestPayloads.Base64(48), ["nonce"] = TestPayloads.Base64(12) },
-            },
-        }.ToJsonString();
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var reply = await _gateway.RequestJsonAsync($"call.room.{room}.join", body);
-            if (reply?["resource"] is not null)
-            {
-                return;
-            }
-        }
-
-        throw new InvalidOperationException($"Could not join {room}.");
-    }
-
-    private async Task<JsonNode?> Send(string room, string member, Guid id) =>
-        await _gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id));
-
-    private static string SendBody(string member, Guid id) => new JsonObject
-    {
-        ["cid"] = "cid1",
-        ["params"] = new JsonObject { ["id"] = id.ToString(), ["ciphertext"] = TestPayloads.Base64(64), ["nonce"] = TestPayloads.Base64(12), ["member"] = member },
-    }.ToJsonString();
-
-    /// <summary>A send that may time out during a hand-off, as with Resgate's 3 s request timeout.</summary>
-    private async Task<JsonNode?> TrySend(string room, string member, Guid id)
-    {
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-            return await Send(room, member, id).WaitAsync(cts.Token);
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task WaitFor(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Condition not reached.");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }

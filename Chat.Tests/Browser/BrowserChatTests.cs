@@ -9,7 +9,7 @@ namespace Chat.Tests.Browser;
 
 /// <summary>
 /// The page in real headless Chromium against a node with the embedded gateway: people talk, leave,
-/// crash and reload, the room ends, and nothing secret ever reaches HTTP, WebSocket, NATS or PostgreSQL.
+/// crash and reload, the room ends, and nothing secret ever reaches HTTP, WebSocket, NATS, PostgreSQL or the logs.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class BrowserChatTests(PostgresFixture postgres, ITestOutputHelper output) : GatewaySpec(postgres)
@@ -22,6 +22,11 @@ public sealed class BrowserChatTests(PostgresFixture postgres, ITestOutputHelper
         ["Chat:Rooms:HeartbeatInterval"] = "00:00:02",
         ["Chat:Rooms:HeartbeatTimeout"] = HeartbeatTimeout.ToString(),
         ["Chat:Rooms:GracePeriod"] = GracePeriod.ToString(),
+
+        // Everything the node would log at its most talkative, so the secret check covers logs too.
+        ["Logging:LogLevel:Default"] = "Debug",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
+        ["Logging:LogLevel:Akka"] = "Debug",
     };
 
     [Fact]
@@ -93,7 +98,9 @@ public sealed class BrowserChatTests(PostgresFixture postgres, ITestOutputHelper
         browserTraffic.Should().Contain("messages.send", "the capture saw the page's calls");
         nats.Text().Should().Contain($"call.room.{roomId}.messages.send", "the capture saw the NATS traffic");
         database.Should().Contain(roomId, "the dump covers the journal and read model");
-        output.WriteLine($"captured {browserTraffic.Split('\n').Length} HTTP/WebSocket entries, {nats.Count} NATS messages, {rows} database rows");
+        var logs = string.Join('\n', Node.Logs.Lines);
+        logs.Should().Contain($"/room/{roomId}", "the node's logs include its request log");
+        output.WriteLine($"captured {browserTraffic.Split('\n').Length} HTTP/WebSocket entries, {nats.Count} NATS messages, {rows} database rows, {Node.Logs.Lines.Count} log lines");
 
         ForbiddenText[] forbidden =
         [
@@ -104,6 +111,7 @@ public sealed class BrowserChatTests(PostgresFixture postgres, ITestOutputHelper
         ForbiddenText.FoundIn(browserTraffic, forbidden).Should().BeEmpty("no HTTP request or WebSocket frame carries a secret or plaintext");
         ForbiddenText.FoundIn(nats.Text(), forbidden).Should().BeEmpty("no NATS message does");
         ForbiddenText.FoundIn(database, forbidden).Should().BeEmpty("no database row does");
+        ForbiddenText.FoundIn(logs, forbidden).Should().BeEmpty("and no line the node logged");
     }
 
     private static string[] Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];

@@ -99,6 +99,7 @@ public static class ChatClusterHostingExtensions
                     PassivateIdleEntityAfter = rooms.PassivateIdleAfter,
                     Role = cluster.Roles.FirstOrDefault(),
                 })
+            .WithActors((system, _) => system.ActorOf(UnansweredRequests.Props(output), "unanswered-requests"))
             .WithActorSystemLivenessCheck()
             .WithAkkaClusterReadinessCheck();
 

@@ -21,6 +21,9 @@ public static class RoomMetrics
     public static readonly Counter<long> WriteFailures = Meter.CreateCounter<long>(
         "chat.room.journal.failures", unit: "{write}", description: "Journal writes that failed or were rejected (answered room.unavailable).");
 
+    public static readonly Counter<long> UnansweredRequests = Meter.CreateCounter<long>(
+        "chat.room.requests.unanswered", unit: "{request}", description: "Requests that reached no room (dead letters), answered room.unavailable.");
+
     public static readonly Counter<long> RoomsStarted = Meter.CreateCounter<long>(
         "chat.room.starts", unit: "{room}", description: "Rooms that finished recovery on this node.");
 }

@@ -27,6 +27,7 @@ public static class EndToEndScenario
             ("latency", "from the scheduled send time to each other room member's messages.add event frame; sender and receivers share the client process, so one clock"),
             ("memory", "managed heap and working set of the node's process after a full GC, before the client process starts and after its connections open: the server end only"),
             ("open-file limit", $"{nodeFileLimit:N0} in the node's process, inherited by the client process; each holds one descriptor per connection"),
+            ("node's Kestrel limits", node.ConnectionLimits()),
             ("warm-up / window", $"{p.WarmUp.TotalSeconds} s / {p.WsWindow.TotalSeconds} s"));
 
         var before = MemorySample.Take();

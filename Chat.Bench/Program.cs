@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Chat.Bench;
+using Chat.Bench.Clients;
 
 var profile = new Option<string>("--profile")
 {
@@ -16,6 +17,7 @@ var root = new RootCommand("Chat benchmarks: the system under user-like load bes
 {
     profile,
     output,
+    WsClientsCommand.Create(),
 };
 root.SetAction((result, _) => BenchRun.RunAsync(
     BenchProfile.Named(result.GetValue(profile)!), result.GetValue(output)!, args));

@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 
 scripts/install-prerequisites.sh
 
-# Every WebSocket connection costs two descriptors here (client and node share the process):
-# raise the soft limit as far as the hard limit allows.
+# Every WebSocket connection costs one descriptor in the node's process and one in the client
+# process the end-to-end scenario starts, which inherits this limit: raise the soft limit as far as
+# the hard limit allows, for both.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 dotnet build Chat.Bench -c Release -v quiet -nologo

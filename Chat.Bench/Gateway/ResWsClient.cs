@@ -11,7 +11,7 @@ namespace Chat.Bench.Gateway;
 /// <summary>
 /// A page's connection, reduced to what a benchmark needs: the RES client protocol over WebSocket
 /// (numbered requests, responses matched by id) and a callback for every <c>messages.add</c> event
-/// with its arrival time. Buffers are small, as many thousands of these share one process.
+/// with its arrival time. Buffers are small, as many thousands of these share the client process.
 /// </summary>
 public sealed class ResWsClient : IAsyncDisposable
 {
@@ -44,15 +44,24 @@ public sealed class ResWsClient : IAsyncDisposable
     public static async Task<ResWsClient> ConnectAsync(Uri uri, Action<ResWsClient, string, byte[], long> onAdd, CancellationToken cancellation)
     {
         var client = new ResWsClient(onAdd);
-        await client._socket.ConnectAsync(uri, cancellation);
-        client._reading = client.ReadLoopAsync();
-        var version = await client.RequestAsync("version", new JsonObject { ["protocol"] = "1.2.3" });
-        if (version["result"] is null)
+        try
         {
-            throw new InvalidOperationException($"version handshake failed: {version.ToJsonString()}");
-        }
+            await client._socket.ConnectAsync(uri, cancellation);
+            client._reading = client.ReadLoopAsync();
+            var version = await client.RequestAsync("version", new JsonObject { ["protocol"] = "1.2.3" });
+            if (version["result"] is null)
+            {
+                throw new InvalidOperationException($"version handshake failed: {version.ToJsonString()}");
+            }
 
-        return client;
+            return client;
+        }
+        catch
+        {
+            // A failed attempt must not keep its socket: at 10,000 clients descriptors are scarce.
+            await client.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<JsonObject> RequestAsync(string method, JsonNode? parameters = null)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
@@ -5,10 +6,12 @@ using Chat.Actors.Rooms;
 using Chat.Tests.Infrastructure;
 using Chat.Web;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Bench.Host;
 
@@ -33,6 +36,17 @@ public sealed class BenchNode : IAsyncDisposable
     public ActorSystem System => _app.Services.GetRequiredService<ActorSystem>();
 
     public IActorRef Rooms => _app.Services.GetRequiredService<IRequiredActor<RoomRegion>>().ActorRef;
+
+    /// <summary>
+    /// Kestrel's caps on connections as this node runs with them (null is unlimited, the default),
+    /// printed with scenario 3 so that a connection count short of the goal is not a silent cap.
+    /// </summary>
+    public string ConnectionLimits()
+    {
+        var limits = _app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
+        return $"max concurrent connections {limits.MaxConcurrentConnections?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}, " +
+            $"max upgraded (WebSocket) connections {limits.MaxConcurrentUpgradedConnections?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}";
+    }
 
     public static Dictionary<string, string?> Settings(string connectionString, string natsUrl, int httpPort) => new()
     {

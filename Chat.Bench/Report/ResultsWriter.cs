@@ -50,8 +50,8 @@ public static class ResultsWriter
         md.AppendLine("**How it was measured.** Scenario 1 runs first, before the node starts, on the same servers. Throughputs are closed loops " +
             "(a fixed number of requests outstanding), counted over a timed window after an untimed warm-up; their latencies are queueing depth. " +
             "Latency percentiles come from open-loop schedules and count from the moment a send was due, so a stall is not hidden. " +
-            "n is the number of samples (operations, rows, messages or deliveries) behind each figure. The load generator, the WebSocket " +
-            "clients and the node share one process, so memory per connection counts both ends.");
+            "n is the number of samples (operations, rows, messages or deliveries) behind each figure. The load generator and the node " +
+            "share one process; the WebSocket clients run in a second process, so memory per connection counts the node's end only.");
         md.AppendLine();
         md.AppendLine("| scenario | figure | value | n | baseline (same run) | ratio | target | note |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");

@@ -36,6 +36,10 @@ internal sealed partial class GatewayConnection(
     private readonly List<(string Rid, byte[] Frame)> _eventsWhilePending = [];
     private bool _closed;
 
+    // Set once the read loop has ended and no more frames will be written: a send refused after that
+    // is a closing connection, not a slow client.
+    private volatile bool _writesCompleted;
+
     public string Cid { get; } = cid;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -79,6 +83,7 @@ internal sealed partial class GatewayConnection(
         }
         finally
         {
+            _writesCompleted = true;
             _outgoing.Writer.TryComplete();
             await Task.WhenAll(requests).ContinueWith(_ => { }, TaskScheduler.Default);
             await writer;
@@ -516,11 +521,12 @@ internal sealed partial class GatewayConnection(
 
     private void Send(byte[] frame)
     {
-        if (!_outgoing.Writer.TryWrite(frame) && !_closed)
+        if (!_outgoing.Writer.TryWrite(frame) && !_closed && !_writesCompleted)
         {
             // The client does not read fast enough: drop it rather than buffer without limit.
             LogSlowClient(logger, Cid, options.SendQueueLimit);
             GatewayMetrics.SlowClientsDropped.Add(1);
+            _writesCompleted = true;
             _outgoing.Writer.TryComplete();
             socket.Abort();
         }

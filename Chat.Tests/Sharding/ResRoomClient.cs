@@ -25,12 +25,17 @@ internal sealed class ResRoomClient(FakeGateway gateway)
                 ["profile"] = new JsonObject { ["ciphertext"] = TestPayloads.Base64(48), ["nonce"] = TestPayloads.Base64(12) },
             },
         }.ToJsonString();
-        for (var attempt = 0; attempt < 50; attempt++)
+        for (var attempt = 1; attempt <= 50; attempt++)
         {
             var reply = await TryRequestAsync($"call.room.{room}.join", body);
             if (reply?["resource"] is not null)
             {
                 return;
+            }
+
+            if (reply is not null)
+            {
+                await BackOffAsync(attempt);
             }
         }
 
@@ -73,6 +78,12 @@ internal sealed class ResRoomClient(FakeGateway gateway)
 
         return stored;
     }
+
+    /// <summary>
+    /// The pause after an error reply: while a room's node is down its requests are answered
+    /// room.unavailable at once, so a client that retried without pausing would spin, and a page does not.
+    /// </summary>
+    public static Task BackOffAsync(int attempt) => Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 100 * attempt)));
 
     public static bool IsNotJoined(JsonNode? reply) => reply?["error"]?["code"]?.GetValue<string>() == "room.notJoined";
 

@@ -116,7 +116,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
             {
                 // A client keeps one message until it is stored, retrying with the same id as the page does.
                 var id = Guid.NewGuid();
-                for (var attempt = 0; attempt < 50; attempt++)
+                for (var attempt = 1; attempt <= 50; attempt++)
                 {
                     var reply = await _client.TrySendAsync(r.Room, r.Member, id);
                     if (reply?["result"]?["seq"] is { } seq)
@@ -125,9 +125,13 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
                         break;
                     }
 
-                    if (reply?["error"]?["code"]?.GetValue<string>() == "room.notJoined")
+                    if (ResRoomClient.IsNotJoined(reply))
                     {
                         await _client.JoinAsync(r.Room, r.Member);
+                    }
+                    else if (reply is not null)
+                    {
+                        await ResRoomClient.BackOffAsync(attempt);
                     }
                 }
             }
@@ -189,7 +193,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
                 }
 
                 var id = Guid.NewGuid();
-                for (var attempt = 0; attempt < 50 && !stop.IsCancellationRequested; attempt++)
+                for (var attempt = 1; attempt <= 50 && !stop.IsCancellationRequested; attempt++)
                 {
                     var reply = await _client.TrySendAsync(r.Room, r.Member, id);
                     if (reply?["result"]?["seq"] is { } seq)
@@ -199,9 +203,13 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
                         break;
                     }
 
-                    if (reply?["error"]?["code"]?.GetValue<string>() == "room.notJoined")
+                    if (ResRoomClient.IsNotJoined(reply))
                     {
                         await _client.JoinAsync(r.Room, r.Member);
+                    }
+                    else if (reply is not null)
+                    {
+                        await ResRoomClient.BackOffAsync(attempt);
                     }
                 }
 

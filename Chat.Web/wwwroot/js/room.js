@@ -156,8 +156,10 @@ async function send(text) {
       const code = errorCode(error);
       if (code === 'room.notJoined' && attempt < 3) {
         await rejoin();
-      } else if ((code === 'room.unavailable' || code === 'system.timeout') && attempt < 3) {
-        await delay(500 * attempt);
+      } else if ((code === 'room.unavailable' || code === 'system.timeout') && attempt < 5) {
+        // A room whose node just died answers room.unavailable at once until it recovers elsewhere
+        // (seconds): wait 0.5, 1, 2, then 4 s, so a failover rarely reaches the person.
+        await delay(500 * 2 ** (attempt - 1));
       } else {
         view.showSendError(describeError(error));
         return;

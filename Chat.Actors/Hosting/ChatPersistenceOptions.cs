@@ -3,7 +3,7 @@ namespace Chat.Actors.Hosting;
 /// <summary>
 /// The journal and snapshot store on PostgreSQL. The connection string is <c>ConnectionStrings:Chat</c>;
 /// the rest is bound from <c>Chat:Persistence</c>. Defaults are the settings measured best on a
-/// small machine (shared/notes/perf-limits.md).
+/// small machine (see docs/capacity.md and docs/benchmarks/).
 /// </summary>
 public sealed class ChatPersistenceOptions
 {

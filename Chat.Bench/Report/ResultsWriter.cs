@@ -42,10 +42,10 @@ public static class ResultsWriter
         md.AppendLine(c, $"**Machine**: {m.Cores} cores ({m.Cpu}), {m.MemoryGiB} GiB memory, {m.Os}; {m.Dotnet}, server GC {(m.ServerGc ? "on" : "off")}; " +
             $"PostgreSQL {m.PostgreSql} (fsync and synchronous_commit on), nats-server {m.NatsServer}. Load average (1/5/15 min) {m.LoadAverageAtStart} at start, {m.LoadAverageAtEnd} at end.");
         md.AppendLine();
-        md.AppendLine("**Read the ratios, not the absolute numbers.** This machine has only 2 cores, the load generator, the node, " +
-            "PostgreSQL and nats-server share them, and other engineers were building and running tests on it during the run, so " +
-            "absolute figures are noisy lower bounds. Each figure is divided by a baseline measured in the same run on the same " +
-            "PostgreSQL and nats-server, so that the ratio holds when the machine is busier or idler. Targets are reported, never asserted.");
+        md.AppendLine(c, $"**Read the ratios, not the absolute numbers.** The load generator, the node, PostgreSQL and nats-server share this " +
+            $"machine's {m.Cores} cores with whatever else runs on it (see the load average above), so " +
+            $"absolute figures are noisy lower bounds. Each figure is divided by a baseline measured in the same run on the same " +
+            $"PostgreSQL and nats-server, so that the ratio holds when the machine is busier or idler. Targets are reported, never asserted.");
         md.AppendLine();
         md.AppendLine("**How it was measured.** Scenario 1 runs first, before the node starts, on the same servers. Throughputs are closed loops " +
             "(a fixed number of requests outstanding), counted over a timed window after an untimed warm-up; their latencies are queueing depth. " +

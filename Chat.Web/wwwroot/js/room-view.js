@@ -135,7 +135,8 @@ export class RoomView {
     }
     li.append(meta, text);
 
-    const after = [...this.rendered.keys()].filter(s => s > seq).sort((a, b) => a - b)[0];
+    let after;
+    for (const s of this.rendered.keys()) if (s > seq && (after === undefined || s < after)) after = s;
     const stickToBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 40;
     this.messages.insertBefore(li, after === undefined ? null : this.rendered.get(after));
     this.rendered.set(seq, li);

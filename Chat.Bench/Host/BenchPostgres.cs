@@ -39,7 +39,7 @@ public sealed class BenchPostgres : IAsyncDisposable
 
     public static async Task<BenchPostgres> StartAsync()
     {
-        var bin = FindBinDirectory();
+        var bin = PostgresBinaries.FindBinDirectory();
         var root = Directory.CreateTempSubdirectory("chat-bench-pg-").FullName;
         var data = Path.Combine(root, "data");
 
@@ -100,26 +100,5 @@ public sealed class BenchPostgres : IAsyncDisposable
         }
 
         Directory.Delete(_root, recursive: true);
-    }
-
-    private static string FindBinDirectory()
-    {
-        var versions = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
-                .Select(dir => Path.Combine(dir, "bin"))
-                .Where(bin => File.Exists(Path.Combine(bin, "initdb")))
-                .OrderByDescending(bin => int.TryParse(Path.GetFileName(Path.GetDirectoryName(bin)), out var v) ? v : 0)
-                .ToList()
-            : [];
-        if (versions.Count > 0)
-        {
-            return versions[0];
-        }
-
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .FirstOrDefault(dir => File.Exists(Path.Combine(dir, "initdb")));
-        return onPath ?? throw new InvalidOperationException(
-            "PostgreSQL server binaries (initdb, pg_ctl) were not found: run scripts/install-prerequisites.sh.");
     }
 }

@@ -33,7 +33,7 @@ public sealed class PostgresServer : IAsyncDisposable
             return new PostgresServer(external, null, null, null);
         }
 
-        var bin = FindBinDirectory();
+        var bin = PostgresBinaries.FindBinDirectory();
         var root = Directory.CreateTempSubdirectory("chat-pg-").FullName;
         var data = Path.Combine(root, "data");
 
@@ -104,26 +104,5 @@ public sealed class PostgresServer : IAsyncDisposable
 
         await ExternalProcess.RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", _dataDirectory, "-m", "fast", "-w", "stop"], CommandTimeout, _runAs);
         Directory.Delete(Path.GetDirectoryName(_dataDirectory)!, recursive: true);
-    }
-
-    private static string FindBinDirectory()
-    {
-        var versions = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
-                .Select(dir => Path.Combine(dir, "bin"))
-                .Where(bin => File.Exists(Path.Combine(bin, "initdb")))
-                .OrderByDescending(bin => int.TryParse(Path.GetFileName(Path.GetDirectoryName(bin)), out var v) ? v : 0)
-                .ToList()
-            : [];
-        if (versions.Count > 0)
-        {
-            return versions[0];
-        }
-
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .FirstOrDefault(dir => File.Exists(Path.Combine(dir, "initdb")));
-        return onPath ?? throw new InvalidOperationException(
-            "PostgreSQL server binaries (initdb, pg_ctl) were not found: install the postgresql package or set CHAT_TEST_PG.");
     }
 }

@@ -73,7 +73,7 @@ pg_started=yes
   || "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U chat -d postgres -qc "CREATE DATABASE chat"
 
 nats_bin=$(command -v nats-server || echo /usr/sbin/nats-server)
-"$nats_bin" -a 127.0.0.1 -p "$nats_port" >"$state/nats.log" 2>&1 &
+"$nats_bin" -c nats.conf -a 127.0.0.1 -p "$nats_port" >"$state/nats.log" 2>&1 &
 nats_pid=$!
 
 echo "PostgreSQL on 127.0.0.1:$pg_port, NATS on 127.0.0.1:$nats_port; building the node..."

@@ -14,6 +14,8 @@ public interface IResourceListener
 /// <summary>
 /// One resource in the gateway cache: its data, the subscription to its events (made before the get,
 /// with events dropped until the get's reply, as Resgate does) and the connections listening to it.
+/// The load runs on the resource's own lifetime, never on the first caller's: a client that goes away
+/// mid-load cannot leave a cancelled load behind for everyone else.
 /// </summary>
 public sealed class CachedResource : IAsyncDisposable
 {
@@ -22,7 +24,7 @@ public sealed class CachedResource : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly HashSet<IResourceListener> _listeners = [];
     private readonly CancellationTokenSource _stop = new();
-    private Task<JsonObject?>? _loading;
+    private Task<ResError?>? _loading;
     private INatsSub<byte[]>? _events;
     private Task _pump = Task.CompletedTask;
     private JsonNode? _data;
@@ -42,11 +44,12 @@ public sealed class CachedResource : IAsyncDisposable
 
     public bool IsModel { get; private set; }
 
-    internal Task<JsonObject?> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>The one load of this resource; null when it succeeded, else the error every waiter gets.</summary>
+    internal Task<ResError?> LoadAsync()
     {
         lock (_lock)
         {
-            return _loading ??= LoadOnceAsync(cancellationToken);
+            return _loading ??= LoadOnceAsync();
         }
     }
 
@@ -84,30 +87,46 @@ public sealed class CachedResource : IAsyncDisposable
     }
 
     internal static string? ReferenceOf(JsonNode? value) =>
-        value is JsonObject o && o["rid"] is JsonValue rid && rid.TryGetValue<string>(out var id) && o["soft"] is null ? id : null;
+        value is JsonObject o && o["rid"] is JsonValue rid && rid.TryGetValue<string>(out var id) && o["soft"] is null && ClientRequest.IsValidRid(id)
+            ? id
+            : null;
 
-    private async Task<JsonObject?> LoadOnceAsync(CancellationToken cancellationToken)
+    private async Task<ResError?> LoadOnceAsync()
     {
-        _events = await _nats.SubscribeCoreAsync<byte[]>($"event.{Rid}.*", cancellationToken: _stop.Token);
-        _pump = PumpAsync(_events);
-        var error = await FetchAsync(cancellationToken);
+        ResError? error;
+        try
+        {
+            _events = await _nats.SubscribeCoreAsync<byte[]>($"event.{Rid}.*", cancellationToken: _stop.Token);
+            _pump = PumpAsync(_events);
+            error = await FetchAsync(_stop.Token);
+        }
+        catch (Exception e) when (e is NatsException or OperationCanceledException)
+        {
+            error = ResError.Timeout;
+        }
+
+        if (error is not null)
+        {
+            // Nothing of a failed load stays behind: the cache drops the entry, and the next caller loads anew.
+            await StopEventsAsync();
+        }
+
         return error;
     }
 
     /// <summary>Gets the resource; the first time it sets the data, later (reset) it sends the differences as events.</summary>
-    private async Task<JsonObject?> FetchAsync(CancellationToken cancellationToken)
+    private async Task<ResError?> FetchAsync(CancellationToken cancellationToken)
     {
-        var response = await _requester.RequestAsync($"get.{Rid}", [], cancellationToken);
-        if (response["error"] is JsonObject)
+        var reply = await _requester.RequestAsync($"get.{Rid}", [], cancellationToken);
+        if (reply.Error is not null)
         {
-            return response;
+            return reply.Error;
         }
 
-        var result = response["result"] as JsonObject;
-        var fresh = result?["model"] ?? result?["collection"];
+        var fresh = reply.Result?["model"] ?? reply.Result?["collection"];
         if (fresh is not (JsonObject or JsonArray))
         {
-            return ResError.Of("system.internalError", "Internal error: get returned neither a model nor a collection");
+            return new ResError(ResError.InternalError.Code, "Internal error: get returned neither a model nor a collection");
         }
 
         lock (_lock)
@@ -177,49 +196,12 @@ public sealed class CachedResource : IAsyncDisposable
     }
 
     /// <summary>Applies an event to the cached data and forwards it; called with the lock held.</summary>
-    private void ApplyAndForward(string name, JsonNode? data)
+    private void ApplyAndForward(string name, JsonNode? payload)
     {
-        switch (name, _data, data)
+        var (forward, data) = ResourcePatch.Apply(_data!, name, payload);
+        if (!forward)
         {
-            case ("change", JsonObject model, JsonObject { } payload) when payload["values"] is JsonObject values:
-                var changed = new JsonObject();
-                foreach (var (key, value) in values)
-                {
-                    var deleted = value is JsonObject o && o["action"]?.GetValue<string>() == "delete";
-                    if (deleted ? model.ContainsKey(key) : !JsonNode.DeepEquals(model[key], value))
-                    {
-                        changed[key] = value?.DeepClone();
-                    }
-                }
-
-                if (changed.Count == 0)
-                {
-                    return;
-                }
-
-                foreach (var (key, value) in changed)
-                {
-                    if (value is JsonObject o && o["action"]?.GetValue<string>() == "delete")
-                    {
-                        model.Remove(key);
-                    }
-                    else
-                    {
-                        model[key] = value?.DeepClone();
-                    }
-                }
-
-                data = new JsonObject { ["values"] = changed };
-                break;
-            case ("add", JsonArray collection, JsonObject { } payload) when payload["idx"] is JsonValue idx && idx.TryGetValue<int>(out var at) && at >= 0 && at <= collection.Count:
-                collection.Insert(at, payload["value"]?.DeepClone());
-                break;
-            case ("remove", JsonArray collection, JsonObject { } payload) when payload["idx"] is JsonValue idx && idx.TryGetValue<int>(out var at) && at >= 0 && at < collection.Count:
-                collection.RemoveAt(at);
-                break;
-            case ("change" or "add" or "remove", _, _):
-                // Malformed for this resource: Resgate logs and ignores it.
-                return;
+            return;
         }
 
         var frame = new JsonObject { ["event"] = $"{Rid}.{name}" };
@@ -235,15 +217,21 @@ public sealed class CachedResource : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    private async Task StopEventsAsync()
     {
         await _stop.CancelAsync();
         if (_events is not null)
         {
             await _events.DisposeAsync();
+            _events = null;
         }
 
         await _pump;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopEventsAsync();
         _stop.Dispose();
     }
 }

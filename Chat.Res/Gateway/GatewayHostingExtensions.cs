@@ -1,5 +1,5 @@
+using Chat.Res.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,13 +11,16 @@ namespace Chat.Res.Gateway;
 public static class GatewayHostingExtensions
 {
     /// <summary>
-    /// The embedded RES gateway on this node's NATS connection (register <c>AddChatRes</c> too).
+    /// The embedded RES gateway, with a NATS connection of its own to the server named by <c>Nats:Url</c>.
     /// With <c>Chat:Gateway:Url</c> set it is registered but serves nothing: pages use that gateway.
     /// </summary>
     public static IServiceCollection AddChatGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        services.AddOptions<ResOptions>().Bind(configuration.GetSection(ResOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResOptions>, ResOptionsValidator>());
+        services.TryAddSingleton<NatsConnectionEvents>();
         services.AddSingleton<ResGateway>();
         services.AddHostedService(provider => provider.GetRequiredService<ResGateway>());
         return services;
@@ -27,22 +30,11 @@ public static class GatewayHostingExtensions
     public static IEndpointRouteBuilder MapChatGateway(this IEndpointRouteBuilder endpoints, string path = "/ws")
     {
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        if (!options.IsEmbedded)
+        if (options.IsEmbedded)
         {
-            return endpoints;
+            endpoints.Map(path, context => context.RequestServices.GetRequiredService<ResGateway>().AcceptAsync(context));
         }
 
-        endpoints.Map(path, async context =>
-        {
-            if (!context.WebSockets.IsWebSocketRequest)
-            {
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                return;
-            }
-
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await context.RequestServices.GetRequiredService<ResGateway>().ServeAsync(socket, context.RequestAborted);
-        });
         return endpoints;
     }
 }

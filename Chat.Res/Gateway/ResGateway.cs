@@ -2,6 +2,10 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Threading.RateLimiting;
+using Chat.Res.Diagnostics;
+using Chat.Res.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,35 +15,98 @@ namespace Chat.Res.Gateway;
 
 /// <summary>
 /// The embedded gateway: speaks the RES client protocol to browsers over WebSocket and the RES
-/// service protocol over NATS, mirroring Resgate for what the chat uses (design section 9).
+/// service protocol over NATS, mirroring Resgate for what the chat uses (docs/gateway.md). It has a
+/// NATS connection of its own, apart from the service's: whatever clients make the gateway do, the
+/// rooms' events and replies travel on a connection no client touches.
 /// </summary>
 public sealed partial class ResGateway : BackgroundService
 {
-    private readonly INatsConnection _nats;
+    private readonly NatsConnection _nats;
     private readonly GatewayOptions _options;
     private readonly ILogger<ResGateway> _logger;
     private readonly ServiceRequester _requester;
     private readonly ResourceCache _cache;
+    private readonly OriginPolicy _origins;
+    private readonly ConcurrencyLimiter _connectionSlots;
+    private readonly PartitionedRateLimiter<string> _requestRates;
+    private readonly BadInputLog _badInput;
     private readonly Lock _lock = new();
     private readonly HashSet<GatewayConnection> _connections = [];
 
-    public ResGateway(INatsConnection nats, IOptions<GatewayOptions> options, ILogger<ResGateway> logger)
+    public ResGateway(
+        IOptions<GatewayOptions> options,
+        IOptions<ResOptions> nats,
+        NatsConnectionEvents connectionEvents,
+        ILoggerFactory loggers)
     {
-        _nats = nats;
         _options = options.Value;
-        _logger = logger;
-        _requester = new ServiceRequester(nats, _options.RequestTimeout);
-        _cache = new ResourceCache(nats, _requester, _options.UnsubscribeDelay);
+        _logger = loggers.CreateLogger<ResGateway>();
+        _nats = new NatsConnection(nats.Value.ConnectionOptions("chat-gateway", loggers));
+        connectionEvents.Watch(_nats, NatsConnectionEvents.Gateway);
+        _requester = new ServiceRequester(_nats, _options.RequestTimeout);
+        _cache = new ResourceCache(_nats, _requester, _options.UnsubscribeDelay);
+        _origins = new OriginPolicy(_options.AllowedOrigins);
+        _connectionSlots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = _options.MaxConnections, QueueLimit = 0 });
+        _requestRates = PartitionedRateLimiter.Create<string, string>(cid => RateLimitPartition.GetTokenBucketLimiter(cid, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = _options.RequestBurst,
+            TokensPerPeriod = Math.Max(1, _options.RequestsPerSecond / 10),
+            ReplenishmentPeriod = TimeSpan.FromSeconds(Math.Max(1, _options.RequestsPerSecond / 10) / (double)_options.RequestsPerSecond),
+            QueueLimit = 0,
+            AutoReplenishment = false,
+        }));
+        _badInput = new BadInputLog(_logger, "Gateway", TimeSpan.FromMinutes(1));
         GatewayId = NewId();
     }
 
     /// <summary>Names this gateway in the disconnect hints it publishes.</summary>
     public string GatewayId { get; }
 
+    /// <summary>Requests refused since start as malformed or over a limit.</summary>
+    public long RefusedRequests => _badInput.Total;
+
+    /// <summary>Resources in the shared cache now.</summary>
+    public int CachedResources => _cache.Count;
+
+    /// <summary>
+    /// Serves a WebSocket upgrade at the gateway's path: pages of other origins are refused (403),
+    /// so are connections over the node's limit (503); everything else is served until it closes.
+    /// </summary>
+    public async Task AcceptAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        if (!_origins.Allows(context.Request.Headers.Origin.FirstOrDefault(), context.Request.Host.Value ?? string.Empty))
+        {
+            _badInput.Record(context.Connection.Id, "WebSocket from a page of another origin");
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync("This origin may not open the chat's WebSocket.");
+            return;
+        }
+
+        using var slot = _connectionSlots.AttemptAcquire();
+        if (!slot.IsAcquired)
+        {
+            _badInput.Record(context.Connection.Id, "connection over the node's limit");
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
+            await context.Response.WriteAsync("Too many connections; try again shortly.");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        await ServeAsync(socket, context.RequestAborted);
+    }
+
     /// <summary>Serves one WebSocket until it closes.</summary>
     public async Task ServeAsync(WebSocket socket, CancellationToken cancellationToken)
     {
-        var connection = new GatewayConnection(NewId(), socket, _options, _requester, _cache, _logger);
+        var cid = NewId();
+        using var connection = new GatewayConnection(cid, socket, _options, _requester, _cache, new ConnectionRate(_requestRates, cid), _badInput, _logger);
         lock (_lock)
         {
             _connections.Add(connection);
@@ -61,10 +128,23 @@ public sealed partial class ResGateway : BackgroundService
             var rids = connection.Close();
             if (rids.Count > 0 && _options.DisconnectHint)
             {
-                // Design section 5: tell the service at once instead of waiting for heartbeats to expire.
-                var hint = new JsonObject { ["gid"] = GatewayId, ["rids"] = new JsonArray([.. rids.Select(r => (JsonNode)r)]) };
-                await _nats.PublishAsync($"conn.{connection.Cid}.disconnect", Encoding.UTF8.GetBytes(hint.ToJsonString()), cancellationToken: CancellationToken.None);
+                await PublishDisconnectHintAsync(connection.Cid, rids);
             }
+        }
+    }
+
+    /// <summary>Tells the service at once instead of waiting for heartbeats to expire (docs/gateway.md).</summary>
+    private async Task PublishDisconnectHintAsync(string cid, IReadOnlyList<string> rids)
+    {
+        var hint = new JsonObject { ["gid"] = GatewayId, ["rids"] = new JsonArray([.. rids.Select(r => (JsonNode)r)]) };
+        try
+        {
+            await _nats.PublishAsync($"conn.{cid}.disconnect", Encoding.UTF8.GetBytes(hint.ToJsonString()), cancellationToken: CancellationToken.None);
+        }
+        catch (NatsException e)
+        {
+            // A hint only: heartbeats expire the members anyway.
+            LogHintFailed(_logger, e, cid);
         }
     }
 
@@ -104,6 +184,10 @@ public sealed partial class ResGateway : BackgroundService
     {
         await base.StopAsync(cancellationToken);
         await _cache.DisposeAsync();
+        _badInput.Dispose();
+        _requestRates.Dispose();
+        _connectionSlots.Dispose();
+        await _nats.DisposeAsync();
     }
 
     private static (List<string> Resources, List<string> Access) ReadReset(byte[]? data)
@@ -135,5 +219,21 @@ public sealed partial class ResGateway : BackgroundService
         }
 
         return new string(chars);
+    }
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Could not publish the disconnect hint of {Cid}")]
+    private static partial void LogHintFailed(ILogger logger, Exception exception, string cid);
+
+    /// <summary>One connection's share of the gateway's per-connection request budgets.</summary>
+    private sealed class ConnectionRate(PartitionedRateLimiter<string> limiter, string cid) : RateLimiter
+    {
+        public override TimeSpan? IdleDuration => null;
+
+        public override RateLimiterStatistics? GetStatistics() => limiter.GetStatistics(cid);
+
+        protected override RateLimitLease AttemptAcquireCore(int permitCount) => limiter.AttemptAcquire(cid, permitCount);
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+            limiter.AcquireAsync(cid, permitCount, cancellationToken);
     }
 }

@@ -15,9 +15,10 @@ public sealed class ResourceCache(INatsConnection nats, ServiceRequester request
 
     /// <summary>
     /// The loaded resource, held for the caller until <see cref="Release"/>; or the service's error
-    /// (nothing is held then, and nothing stays cached).
+    /// (nothing is held then, and nothing stays cached). A caller that gives up waiting gives its
+    /// hold back; the load itself goes on for whoever else waits.
     /// </summary>
-    public async Task<(CachedResource? Resource, JsonObject? Error)> AcquireAsync(string rid, CancellationToken cancellationToken)
+    public async Task<(CachedResource? Resource, ResError? Error)> AcquireAsync(string rid, CancellationToken cancellationToken)
     {
         CachedResource resource;
         lock (_lock)
@@ -31,14 +32,53 @@ public sealed class ResourceCache(INatsConnection nats, ServiceRequester request
             resource.Users++;
         }
 
-        var error = await resource.LoadAsync(cancellationToken);
+        ResError? error;
+        try
+        {
+            error = await resource.LoadAsync().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Release(resource);
+            throw;
+        }
+
         if (error is null)
         {
             return (resource, null);
         }
 
+        await ForgetFailedAsync(resource);
         Release(resource, immediately: true);
         return (null, error);
+    }
+
+    /// <summary>Every waiter of a failed load gets its error; the entry goes at once so the next caller loads anew.</summary>
+    private async Task ForgetFailedAsync(CachedResource resource)
+    {
+        lock (_lock)
+        {
+            if (!_resources.TryGetValue(resource.Rid, out var current) || !ReferenceEquals(current, resource))
+            {
+                return;
+            }
+
+            _resources.Remove(resource.Rid);
+        }
+
+        await resource.DisposeAsync();
+    }
+
+    /// <summary>Resources cached now (held or waiting for their unsubscribe delay).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _resources.Count;
+            }
+        }
     }
 
     public void Release(CachedResource resource, bool immediately = false)

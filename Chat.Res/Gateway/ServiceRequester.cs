@@ -5,18 +5,70 @@ using NATS.Client.Core;
 
 namespace Chat.Res.Gateway;
 
+/// <summary>A service's answer: a result, a resource reference (<c>{"resource":{"rid"}}</c>), or an error.</summary>
+public sealed record ServiceReply(JsonNode? Result, ResError? Error, string? ResourceRid = null)
+{
+    public static ServiceReply Fail(ResError error) => new(null, error);
+
+    /// <summary>Reads a response body; a body that is not a RES response is the service's bug, answered as such.</summary>
+    internal static ServiceReply Read(ReadOnlySpan<byte> data)
+    {
+        JsonObject? response;
+        try
+        {
+            response = JsonNode.Parse(data) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return Fail(new ResError(ResError.InternalError.Code, "Internal error: response is not JSON"));
+        }
+
+        if (response is null)
+        {
+            return Fail(new ResError(ResError.InternalError.Code, "Internal error: response is not an object"));
+        }
+
+        if (response.ContainsKey("error"))
+        {
+            return Fail(ResError.Read(response["error"]));
+        }
+
+        if (response["resource"] is JsonObject resource)
+        {
+            return resource["rid"] is JsonValue rid && rid.TryGetValue<string>(out var id) && ClientRequest.IsValidRid(id)
+                ? new ServiceReply(null, null, id)
+                : Fail(new ResError(ResError.InternalError.Code, "Internal error: malformed resource response"));
+        }
+
+        return new ServiceReply(response["result"]?.DeepClone(), null);
+    }
+}
+
 /// <summary>
 /// Sends RES service requests the way Resgate does: a fresh inbox per request, a deadline that a
 /// <c>timeout:"ms"</c> pre-response extends, no responders reported as <c>system.notFound</c> and
-/// silence as <c>system.timeout</c>.
+/// silence as <c>system.timeout</c>. Every request is answered: a request that cannot be sent
+/// (NATS gone) is <c>system.timeout</c> too, never an exception.
 /// </summary>
 public sealed class ServiceRequester(INatsConnection nats, TimeSpan timeout)
 {
-    public async Task<JsonObject> RequestAsync(string subject, JsonObject body, CancellationToken cancellationToken)
+    public async Task<ServiceReply> RequestAsync(string subject, JsonObject body, CancellationToken cancellationToken)
     {
         var inbox = $"_INBOX.gw.{Guid.NewGuid():N}";
-        await using var replies = await nats.SubscribeCoreAsync<byte[]>(inbox, cancellationToken: cancellationToken);
-        await nats.PublishAsync(subject, Encoding.UTF8.GetBytes(body.ToJsonString()), replyTo: inbox, cancellationToken: cancellationToken);
+        try
+        {
+            await using var replies = await nats.SubscribeCoreAsync<byte[]>(inbox, cancellationToken: cancellationToken);
+            await nats.PublishAsync(subject, Encoding.UTF8.GetBytes(body.ToJsonString()), replyTo: inbox, cancellationToken: cancellationToken);
+            return await AwaitReplyAsync(replies, cancellationToken);
+        }
+        catch (NatsException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ServiceReply.Fail(ResError.Timeout);
+        }
+    }
+
+    private async Task<ServiceReply> AwaitReplyAsync(INatsSub<byte[]> replies, CancellationToken cancellationToken)
+    {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
@@ -24,7 +76,7 @@ public sealed class ServiceRequester(INatsConnection nats, TimeSpan timeout)
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
             {
-                return ResError.Of("system.timeout", "Request timeout");
+                return ServiceReply.Fail(ResError.Timeout);
             }
 
             wait.CancelAfter(left);
@@ -35,12 +87,12 @@ public sealed class ServiceRequester(INatsConnection nats, TimeSpan timeout)
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return ResError.Of("system.timeout", "Request timeout");
+                return ServiceReply.Fail(ResError.Timeout);
             }
 
             if (reply.HasNoResponders)
             {
-                return ResError.Of("system.notFound", "Not found");
+                return ServiceReply.Fail(ResError.NotFound);
             }
 
             var data = reply.Data ?? [];
@@ -54,14 +106,7 @@ public sealed class ServiceRequester(INatsConnection nats, TimeSpan timeout)
                 continue;
             }
 
-            try
-            {
-                return JsonNode.Parse(data) as JsonObject ?? ResError.Of("system.internalError", "Internal error: response is not an object");
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                return ResError.Of("system.internalError", "Internal error: response is not JSON");
-            }
+            return ServiceReply.Read(data);
         }
     }
 
@@ -85,10 +130,4 @@ public sealed class ServiceRequester(INatsConnection nats, TimeSpan timeout)
         extension = TimeSpan.FromMilliseconds(ms);
         return true;
     }
-}
-
-internal static class ResError
-{
-    public static JsonObject Of(string code, string message) =>
-        new() { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } };
 }

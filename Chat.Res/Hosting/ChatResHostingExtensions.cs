@@ -12,7 +12,7 @@ namespace Chat.Res.Hosting;
 public static class ChatResHostingExtensions
 {
     /// <summary>
-    /// Makes this node a RES service for <c>room.*</c> over NATS: one connection, the request
+    /// Makes this node a RES service for <c>room.*</c> over NATS: its own connection, the request
     /// subscriptions in a queue group, and room output published as RES events and responses.
     /// Use with <c>AddChatCluster</c>; the order of the two calls does not matter.
     /// </summary>
@@ -20,19 +20,13 @@ public static class ChatResHostingExtensions
     {
         services.AddOptions<ResOptions>().Bind(configuration.GetSection(ResOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResOptions>, ResOptionsValidator>());
+        services.TryAddSingleton<NatsConnectionEvents>();
         services.TryAddSingleton<INatsConnection>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<ResOptions>>().Value;
-            return new NatsConnection(NatsOpts.Default with
-            {
-                Url = options.Url,
-                Name = "chat-node",
-                LoggerFactory = provider.GetRequiredService<ILoggerFactory>(),
-                SubPendingChannelCapacity = options.PendingRequests,
-                ReconnectWaitMin = options.ReconnectWait,
-                ReconnectWaitMax = options.ReconnectWait,
-                MaxReconnectRetry = -1,
-            });
+            var connection = new NatsConnection(options.ConnectionOptions("chat-node", provider.GetRequiredService<ILoggerFactory>()));
+            provider.GetRequiredService<NatsConnectionEvents>().Watch(connection, NatsConnectionEvents.Service);
+            return connection;
         });
         services.AddSingleton<NatsOutbox>();
         services.AddHostedService(provider => provider.GetRequiredService<NatsOutbox>());

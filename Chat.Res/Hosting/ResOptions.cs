@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+
 namespace Chat.Res.Hosting;
 
 /// <summary>
@@ -24,4 +27,16 @@ public sealed class ResOptions
 
     /// <summary>Wait between reconnect attempts after NATS was lost.</summary>
     public TimeSpan ReconnectWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How this node connects; each of its connections (service, gateway) has a name of its own.</summary>
+    public NatsOpts ConnectionOptions(string name, ILoggerFactory loggers) => NatsOpts.Default with
+    {
+        Url = Url,
+        Name = name,
+        LoggerFactory = loggers,
+        SubPendingChannelCapacity = PendingRequests,
+        ReconnectWaitMin = ReconnectWait,
+        ReconnectWaitMax = ReconnectWait,
+        MaxReconnectRetry = -1,
+    };
 }

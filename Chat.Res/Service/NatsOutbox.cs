@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using Chat.Actors.Rooms;
 using Chat.Res.Hosting;
+using Chat.Res.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,7 +32,10 @@ public sealed partial class NatsOutbox : BackgroundService
     }
 
     /// <summary>Queues a message; never blocks the caller (a room actor).</summary>
-    public void Publish(string subject, byte[] payload) => _queue.Writer.TryWrite(new Outgoing(subject, payload));
+    public void Publish(string subject, byte[] payload) => _queue.Writer.TryWrite(new Outgoing(subject, payload, IsReply: false));
+
+    /// <summary>Queues a reply: one that turns out too large for NATS is answered with an error instead, never dropped.</summary>
+    public void PublishReply(string inbox, byte[] payload) => _queue.Writer.TryWrite(new Outgoing(inbox, payload, IsReply: true));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,6 +44,12 @@ public sealed partial class NatsOutbox : BackgroundService
             try
             {
                 await _nats.PublishAsync(message.Subject, message.Payload, cancellationToken: stoppingToken);
+            }
+            catch (NatsPayloadTooLargeException e) when (message.IsReply)
+            {
+                // A bug (responses are bounded well below max_payload), but the caller still gets an answer.
+                LogPublishFailed(_logger, e, message.Subject);
+                await _nats.PublishAsync(message.Subject, ResJson.Error(RoomErrors.InternalError, "Internal error: response too large."), cancellationToken: stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -51,5 +62,5 @@ public sealed partial class NatsOutbox : BackgroundService
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not publish to {Subject}")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string subject);
 
-    private readonly record struct Outgoing(string Subject, byte[] Payload);
+    private readonly record struct Outgoing(string Subject, byte[] Payload, bool IsReply);
 }

@@ -33,7 +33,7 @@ public sealed class NatsRoomOutput(NatsOutbox outbox, IOptions<ResOptions> optio
 
         if (replyTo.Subject is { } inbox)
         {
-            outbox.Publish(inbox, ResJson.Response(reply));
+            outbox.PublishReply(inbox, ResJson.Response(reply));
         }
         else if (!replyTo.Sender.IsNobody())
         {

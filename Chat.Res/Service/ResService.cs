@@ -2,6 +2,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using Chat.Actors.Rooms;
+using Chat.Res.Diagnostics;
 using Chat.Res.Hosting;
 using Chat.Res.Protocol;
 using Microsoft.Extensions.Hosting;
@@ -38,6 +39,8 @@ public sealed partial class ResService(
             MaxDelay = TimeSpan.FromSeconds(5),
         })
         .Build();
+
+    private readonly BadInputLog _badInput = new(logger, "Service", TimeSpan.FromMinutes(1));
 
     private IActorRef _rooms = ActorRefs.Nobody;
 
@@ -110,7 +113,7 @@ public sealed partial class ResService(
             var reply = Dispatch(message.Subject, body, message.ReplyTo);
             if (reply is not null && message.ReplyTo is { } inbox)
             {
-                outbox.Publish(inbox, reply);
+                outbox.PublishReply(inbox, reply);
             }
         }
         catch (Exception e)
@@ -131,6 +134,7 @@ public sealed partial class ResService(
         if (!ResRequest.TrySplitSubject(subject, out var type, out var resourceName, out var method)
             || !RoomResource.TryParse(resourceName, out var resource))
         {
+            _badInput.Record("NATS", "no such resource");
             return ResJson.Error(RoomErrors.NotFound, "Not found");
         }
 
@@ -150,6 +154,7 @@ public sealed partial class ResService(
             default:
                 if (ResRequest.TryParseCall(resource, method!, body, out var command) is { } rejected)
                 {
+                    _badInput.Record("NATS", rejected.Code);
                     return ResJson.Error(rejected);
                 }
 
@@ -196,6 +201,12 @@ public sealed partial class ResService(
         {
             _rooms.Tell(new ConnectionClosed(roomId, cid));
         }
+    }
+
+    public override void Dispose()
+    {
+        _badInput.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Serving room.* on {Url} in queue group {QueueGroup}")]

@@ -8,7 +8,7 @@ namespace Chat.Tests.Gateway;
 [Collection(PostgresCollection.Name)]
 public sealed class GatewayBackpressureTests(PostgresFixture postgres) : GatewaySpec(postgres)
 {
-    protected override Dictionary<string, string?> Settings => new() { ["Chat:Gateway:SendQueueLimit"] = "16" };
+    protected override Dictionary<string, string?> Settings => new() { ["Chat:Gateway:SendQueueBytes"] = "1048576" };
 
     [Fact]
     public async Task StalledClient_IsDisconnectedAtItsLimit_WhileOthersKeepReceiving()
@@ -25,7 +25,7 @@ public sealed class GatewayBackpressureTests(PostgresFixture postgres) : Gateway
         await stalled.SendRawAsync($$$"""{"id":1,"method":"subscribe.room.{{{room}}}"}""");
         await reader.RequestAsync("version");
 
-        // 60 KiB messages fill the socket buffers quickly; then the 16-frame queue overflows.
+        // 60 KiB messages fill the socket buffers quickly; then the 1 MiB queue (about 13 of them) overflows.
         const int messages = 200;
         for (var i = 0; i < messages && !Node.Logs.Lines.Any(l => l.Contains("was closed", StringComparison.Ordinal)); i++)
         {

@@ -55,7 +55,9 @@ public sealed class NatsServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        // The repository's nats.conf (copied next to the binaries): the limits every deployment assumes.
+        var config = Path.Combine(AppContext.BaseDirectory, "nats.conf");
+        foreach (var argument in new[] { "-c", config, "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(argument);
         }

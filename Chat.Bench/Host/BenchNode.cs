@@ -60,6 +60,12 @@ public sealed class BenchNode : IAsyncDisposable
         ["Chat:Rooms:RatePerSecond"] = "100000",
         ["Chat:Rooms:RateBurst"] = "100000",
 
+        // The same for the gateway's per-connection budgets: one benchmark socket carries many people's requests.
+        ["Chat:Gateway:RequestsPerSecond"] = "1000000",
+        ["Chat:Gateway:RequestBurst"] = "1000000",
+        ["Chat:Gateway:MaxRequestsInFlight"] = "10000",
+        ["Chat:Gateway:MaxConnections"] = "20000",
+
         // The benchmark's members never heartbeat: keep them present and their rooms alive for the run.
         ["Chat:Rooms:HeartbeatInterval"] = "01:00:00",
         ["Chat:Rooms:HeartbeatTimeout"] = "02:00:00",

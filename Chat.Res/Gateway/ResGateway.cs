@@ -65,6 +65,18 @@ public sealed partial class ResGateway : BackgroundService
     /// <summary>Requests refused since start as malformed or over a limit.</summary>
     public long RefusedRequests => _badInput.Total;
 
+    /// <summary>Client connections being served now.</summary>
+    public int OpenConnections
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _connections.Count;
+            }
+        }
+    }
+
     /// <summary>Resources in the shared cache now.</summary>
     public int CachedResources => _cache.Count;
 

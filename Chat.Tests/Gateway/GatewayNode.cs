@@ -25,6 +25,8 @@ public sealed class GatewayNode : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<GatewayNode> StartAsync(string connectionString, string natsUrl, FakeGateway listener, Dictionary<string, string?>? settings = null)
     {
         var port = FreePort.Next();

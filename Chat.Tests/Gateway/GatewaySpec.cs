@@ -23,7 +23,7 @@ public abstract class GatewaySpec(PostgresFixture postgres) : IAsyncLifetime
         Node = await GatewayNode.StartAsync(Postgres.ConnectionString, Nats.Url, Listener, Settings);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Node.DisposeAsync();
         await Listener.DisposeAsync();

@@ -13,14 +13,28 @@ public sealed class WsClient : IAsyncDisposable
     private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonObject>> _waiting = new();
     private readonly Channel<JsonObject> _events = Channel.CreateUnbounded<JsonObject>();
     private readonly Channel<JsonObject> _idless = Channel.CreateUnbounded<JsonObject>();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _reading = Task.CompletedTask;
     private int _id;
 
     public WebSocketState State => _socket.State;
 
-    public static async Task<WsClient> ConnectAsync(Uri uri, bool read = true)
+    /// <summary>Completes when the read loop has ended: the server closed (or reset) the connection.</summary>
+    public Task Closed => _closed.Task;
+
+    /// <summary>The status and reason of the server's close frame, once <see cref="Closed"/> completed.</summary>
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public string? CloseReason => _socket.CloseStatusDescription;
+
+    public static async Task<WsClient> ConnectAsync(Uri uri, bool read = true, string? origin = null)
     {
         var client = new WsClient();
+        if (origin is not null)
+        {
+            client._socket.Options.SetRequestHeader("Origin", origin);
+        }
+
         await client._socket.ConnectAsync(uri, CancellationToken.None);
         if (read)
         {
@@ -28,6 +42,29 @@ public sealed class WsClient : IAsyncDisposable
         }
 
         return client;
+    }
+
+    /// <summary>Tries an upgrade that the server should refuse; returns the HTTP status it answered with.</summary>
+    public static async Task<System.Net.HttpStatusCode> RefusedUpgradeAsync(Uri uri, string? origin = null)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        if (origin is not null)
+        {
+            socket.Options.SetRequestHeader("Origin", origin);
+        }
+
+        try
+        {
+            await socket.ConnectAsync(uri, CancellationToken.None);
+        }
+        catch (WebSocketException)
+        {
+            return socket.HttpStatusCode;
+        }
+
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        throw new InvalidOperationException("The server accepted the WebSocket.");
     }
 
     public async Task<JsonObject> RequestAsync(string method, JsonNode? parameters = null)
@@ -47,6 +84,19 @@ public sealed class WsClient : IAsyncDisposable
 
     public async Task SendRawAsync(string text) =>
         await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    public async Task SendBytesAsync(byte[] bytes, WebSocketMessageType type = WebSocketMessageType.Text) =>
+        await _socket.SendAsync(bytes, type, true, CancellationToken.None);
+
+    /// <summary>Sends one frame and returns the next frame that answers no numbered request (an error for an unreadable request).</summary>
+    public async Task<JsonObject> SendRawForAnswerAsync(string text)
+    {
+        await SendRawAsync(text);
+        return await NextIdlessAsync();
+    }
+
+    /// <summary>Resets the TCP connection at once, as a client that vanishes mid-request would.</summary>
+    public void Abort() => _socket.Abort();
 
     /// <summary>The next event whose name matches, skipping others.</summary>
     public async Task<JsonObject> NextEventAsync(Func<string, bool> name, TimeSpan? timeout = null)
@@ -87,6 +137,7 @@ public sealed class WsClient : IAsyncDisposable
                 var received = await _socket.ReceiveAsync(buffer, CancellationToken.None);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
                     break;
                 }
 
@@ -112,8 +163,12 @@ public sealed class WsClient : IAsyncDisposable
                 }
             }
         }
-        catch (WebSocketException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
+        }
+        finally
+        {
+            _closed.TrySetResult();
         }
     }
 

@@ -1,0 +1,94 @@
+using System.Net;
+using Chat.Tests.Gateway;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Hostile;
+
+/// <summary>One connection cannot take more than its share: requests in flight, request rate, subscriptions, origin.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class HostileConnectionLimitTests(PostgresFixture postgres) : HostileSpec(postgres)
+{
+    [Fact]
+    public async Task RequestsBeyondThoseInFlight_AreRefusedAtOnce()
+    {
+        await using var service = await SlowService.StartAsync(Listener.Connection);
+        await UnderAttack(async () =>
+        {
+            await using var attacker = await Attacker();
+
+            // Distinct resources the slow service holds back: 32 stay in flight, the rest are refused.
+            var replies = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => attacker.RequestAsync($"subscribe.slow.f{i}")));
+            var refused = replies.Count(r => r["error"]?["code"]?.GetValue<string>() == "gateway.limitExceeded");
+            refused.Should().Be(8);
+            replies.Where(r => r["error"]?["code"]?.GetValue<string>() == "gateway.limitExceeded")
+                .Should().OnlyContain(r => r["error"]!["message"]!.GetValue<string>().Contains("in flight"));
+            service.GetsSeen.Should().Be(32);
+            for (var i = 0; i < 32; i++)
+            {
+                service.Answer();
+            }
+        });
+    }
+
+    [Fact]
+    public async Task RequestsFasterThanTheBudget_AreRefused_AndTheBudgetRefills()
+    {
+        await UnderAttack(async () =>
+        {
+            await using var attacker = await Attacker();
+            var replies = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => attacker.RequestAsync("version")));
+            var refused = replies.Count(r => r["error"]?["code"]?.GetValue<string>() == "gateway.limitExceeded");
+
+            // A burst of 100 plus what refills at 50/s while the 300 frames arrive.
+            refused.Should().BeGreaterThan(100);
+            replies.Count(r => r["result"] is not null).Should().BeGreaterThanOrEqualTo(100);
+
+            JsonResult? after = null;
+            for (var attempt = 0; attempt < 50 && after is null; attempt++)
+            {
+                await Task.Delay(100);
+                var reply = await attacker.RequestAsync("version");
+                after = reply["result"] is null ? null : new JsonResult();
+            }
+
+            after.Should().NotBeNull("the budget refills");
+        });
+    }
+
+    [Fact]
+    public async Task SubscriptionsBeyondTheLimit_AreRefused()
+    {
+        await UnderAttack(async () =>
+        {
+            await using var attacker = await Attacker();
+            for (var i = 0; i < 64; i++)
+            {
+                (await attacker.RequestAsync($"subscribe.room.{TestPayloads.NewRoomId()}"))["error"].Should().BeNull();
+                if (i % 40 == 39)
+                {
+                    await Task.Delay(1000); // stay within the request rate: this test is about subscriptions
+                }
+            }
+
+            var over = await attacker.RequestAsync($"subscribe.room.{TestPayloads.NewRoomId()}");
+            over["error"]!["code"]!.GetValue<string>().Should().Be("gateway.limitExceeded");
+            over["error"]!["message"]!.GetValue<string>().Should().Contain("subscriptions");
+        });
+    }
+
+    [Fact]
+    public async Task PageOfAnotherOrigin_CannotOpenTheWebSocket()
+    {
+        await UnderAttack(async () =>
+        {
+            (await WsClient.RefusedUpgradeAsync(Node.WebSocketUri, "https://evil.example")).Should().Be(HttpStatusCode.Forbidden);
+            (await WsClient.RefusedUpgradeAsync(Node.WebSocketUri, "null")).Should().Be(HttpStatusCode.Forbidden);
+            (await WsClient.RefusedUpgradeAsync(Node.WebSocketUri, $"http://127.0.0.1:{Node.WebSocketUri.Port + 1}")).Should().Be(HttpStatusCode.Forbidden);
+
+            await using var ownPage = await Attacker(origin: $"http://127.0.0.1:{Node.WebSocketUri.Port}");
+            (await ownPage.RequestAsync("version"))["result"].Should().NotBeNull();
+        });
+    }
+
+    private sealed record JsonResult;
+}

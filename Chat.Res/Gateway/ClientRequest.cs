@@ -51,7 +51,8 @@ public sealed record ClientRequest(JsonNode? Id, ClientRequestKind Kind, string 
         }
         catch (JsonException)
         {
-            error = ResError.InvalidRequest("Invalid request: not JSON");
+            id = TryReadId(frame);
+            error = ResError.InvalidRequest($"Invalid request: not JSON, or nested deeper than {MaxDepth} levels");
             return null;
         }
 
@@ -163,6 +164,49 @@ public sealed record ClientRequest(JsonNode? Id, ClientRequestKind Kind, string 
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The id of a frame that does not parse as a whole (too deep, or broken after the id), so that
+    /// even its error answer reaches the request it belongs to. A forward-only scan: no tree is built,
+    /// and skipping a nested value costs no recursion.
+    /// </summary>
+    private static JsonNode? TryReadId(ReadOnlySpan<byte> frame)
+    {
+        var reader = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = int.MaxValue });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                if (isId)
+                {
+                    return reader.TokenType switch
+                    {
+                        JsonTokenType.Number => JsonNode.Parse(reader.ValueSpan),
+                        JsonTokenType.String when reader.GetString() is { Length: <= MaxIdLength } text => JsonValue.Create(text),
+                        _ => null,
+                    };
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
     }
 
     private static bool IsValidId(JsonNode id) => id is JsonValue value && value.GetValueKind() switch

@@ -221,19 +221,28 @@ internal sealed partial class GatewayConnection : IResourceListener, IDisposable
         switch (request.Kind)
         {
             case ClientRequestKind.Version:
-                var major = (request.Params?["protocol"] as JsonValue)?.TryGetValue<string>(out var version) == true ? version.Split('.')[0] : "1";
+                var major = ((request.Params as JsonObject)?["protocol"] as JsonValue)?.TryGetValue<string>(out var version) == true ? version.Split('.')[0] : "1";
                 return major == "1" ? Reply.Of(new JsonObject { ["protocol"] = Protocol }) : Reply.Fail(ResError.UnsupportedProtocol);
             case ClientRequestKind.Subscribe:
                 return await SubscribeAsync(request.Rid, cancellationToken);
             case ClientRequestKind.Unsubscribe:
-                var count = (request.Params?["count"] as JsonValue)?.TryGetValue<int>(out var n) == true ? n : 1;
-                return _subscriptions.TryRemoveDirect(request.Rid, count) ? Reply.Of(null) : Reply.Fail(ResError.NoSubscription);
+                return UnsubscribeCount(request.Params) is not { } count
+                    ? Reply.Fail(new ResError("system.invalidParams", "count must be a positive integer"))
+                    : _subscriptions.TryRemoveDirect(request.Rid, count) ? Reply.Of(null) : Reply.Fail(ResError.NoSubscription);
             case ClientRequestKind.Get:
                 return await GetAsync(request.Rid, cancellationToken);
             default:
                 return await CallAsync(request.Rid, request.Method!, request.Params, cancellationToken);
         }
     }
+
+    /// <summary>How many direct subscriptions an unsubscribe takes back: 1 unless <c>count</c> says otherwise.</summary>
+    private static int? UnsubscribeCount(JsonNode? parameters) => (parameters as JsonObject)?["count"] switch
+    {
+        null => 1,
+        JsonValue value when value.TryGetValue<int>(out var n) && n > 0 => n,
+        _ => null,
+    };
 
     private async Task<Reply> SubscribeAsync(string rid, CancellationToken cancellationToken)
     {

@@ -112,6 +112,17 @@ public sealed class WsClient : IAsyncDisposable
         }
     }
 
+    public List<string> DrainIdless()
+    {
+        var all = new List<string>();
+        while (_idless.Reader.TryRead(out var frame))
+        {
+            all.Add(frame.ToJsonString());
+        }
+
+        return all;
+    }
+
     /// <summary>Every event received so far, without waiting.</summary>
     public List<JsonObject> DrainEvents()
     {

@@ -39,7 +39,7 @@ public sealed class GatewayOptions
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Open WebSocket connections on this node; further upgrades are refused with 503.</summary>
-    public int MaxConnections { get; set; } = 20_000;
+    public int MaxConnections { get; set; } = 10_000;
 
     /// <summary>
     /// Origins (<c>scheme://host[:port]</c>) whose pages may open the WebSocket. Empty: only the

@@ -16,11 +16,11 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
 {
     private const int WindowSize = 10;
 
-    // Design section 4's error codes, each of which the page must put in words.
+    // Design section 4's error codes and the gateway's limit, each of which the page must put in words.
     private static readonly string[] ErrorCodes =
     [
         "system.notFound", "system.methodNotFound", "system.invalidParams", "system.internalError", "system.timeout",
-        "room.closed", "room.notJoined", "room.full", "room.rateLimited", "room.unavailable",
+        "room.closed", "room.notJoined", "room.full", "room.rateLimited", "room.unavailable", "gateway.limitExceeded",
     ];
 
     protected override Dictionary<string, string?> Settings => new() { ["Chat:Rooms:WindowSize"] = WindowSize.ToString(System.Globalization.CultureInfo.InvariantCulture) };

@@ -9,6 +9,7 @@ const MESSAGES = {
   'room.notJoined': 'You are no longer in the room. Rejoining…',
   'room.full': 'This room is full. Try again when someone leaves.',
   'room.rateLimited': 'You are sending too fast. Wait a moment, then try again.',
+  'gateway.limitExceeded': 'This page is sending more than the server allows. Wait a moment, then try again.',
   'room.unavailable': 'The server could not store your message just now, so it was not sent. Try again.',
   'chat.tooLong': 'This message is too long to send. Split it into shorter ones.',
   'chat.offline': 'You are offline. The message was not sent.',

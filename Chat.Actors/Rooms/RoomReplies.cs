@@ -19,7 +19,8 @@ public sealed record MessageAccepted(long Seq) : RoomReply;
 
 public sealed record HistoryPage(ImmutableArray<StoredMessage> Messages) : RoomReply;
 
-public sealed record RoomRejected(string Code, string Message) : RoomReply;
+/// <summary>A refusal; <see cref="RetryAfter"/>, when set, says how long to wait before the same request can succeed.</summary>
+public sealed record RoomRejected(string Code, string Message, TimeSpan? RetryAfter = null) : RoomReply;
 
 public enum RoomStatus
 {

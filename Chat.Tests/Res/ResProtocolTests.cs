@@ -79,6 +79,45 @@ public sealed class ResProtocolTests
     }
 
     [Fact]
+    public void SendParams_BecomeSendMessage_WithTheGatewaysCid()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"params":{"id":"i","ciphertext":"AAAA","nonce":"BBBB","member":"member_0123456789"},"token":null,"cid":"c0pu"}""");
+
+        var rejected = ResRequest.TryParseCall(new RoomResource(Room, RoomResourceKind.Messages), "send", body, out var command);
+
+        rejected.Should().BeNull();
+        command.Should().Be(new SendMessage(Room, "i", "AAAA", "BBBB", "member_0123456789", "c0pu"));
+    }
+
+    [Fact]
+    public void SendWithoutCid_BecomesSendMessageWithoutCid()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"params":{"id":"i","ciphertext":"AAAA","nonce":"BBBB","member":"member_0123456789"}}""");
+
+        ResRequest.TryParseCall(new RoomResource(Room, RoomResourceKind.Messages), "send", body, out var command).Should().BeNull();
+
+        command.Should().Be(new SendMessage(Room, "i", "AAAA", "BBBB", "member_0123456789", null));
+    }
+
+    [Fact]
+    public void RateLimitedError_CarriesRetryAfterMsAsData_RoundedUp()
+    {
+        var rejected = new RoomRejected(RoomErrors.RateLimited, "Slow down.", TimeSpan.FromMilliseconds(1234.2));
+
+        JsonAssert.Equal(JsonNode.Parse(ResJson.Response(rejected)),
+            """{"error":{"code":"room.rateLimited","message":"Slow down.","data":{"retryAfterMs":1235}}}""");
+    }
+
+    [Fact]
+    public void ErrorsWithoutRetryHint_KeepCodeAndMessageOnly()
+    {
+        Encoding.UTF8.GetString(ResJson.Response(RoomErrors.RoomClosed))
+            .Should().Be("""{"error":{"code":"room.closed","message":"The room has ended."}}""");
+        Encoding.UTF8.GetString(ResJson.Error(RoomErrors.NotFound, "Not found"))
+            .Should().Be("""{"error":{"code":"system.notFound","message":"Not found"}}""");
+    }
+
+    [Fact]
     public void ChangeEvent_CarriesOnlyTheChangedValues()
     {
         var before = new RoomModel(Room, RoomStatus.Active, DateTimeOffset.UnixEpoch, 1, 5);

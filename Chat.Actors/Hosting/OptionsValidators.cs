@@ -43,15 +43,33 @@ public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
         Range(errors, o.MaxMessageBytes, RoomOptions.MinCiphertextBytes, 16 * 1024 * 1024, $"{S}:MaxMessageBytes");
         Range(errors, o.MaxProfileBytes, RoomOptions.MinCiphertextBytes, 64 * 1024, $"{S}:MaxProfileBytes");
         Range(errors, o.MaxParticipants, 1, 100_000, $"{S}:MaxParticipants");
-        Range(errors, o.RateBurst, 1, 100_000, $"{S}:RateBurst");
         Range(errors, o.SnapshotEvery, 1, 1_000_000, $"{S}:SnapshotEvery");
         Range(errors, o.MaxWriteBatch, 1, 100_000, $"{S}:MaxWriteBatch");
-        if (!(o.RatePerSecond > 0))
-        {
-            errors.Add($"{S}:RatePerSecond must be greater than 0.");
-        }
+        ValidateSendBudgets(errors, o);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateSendBudgets(List<string> errors, RoomOptions o)
+    {
+        Range(errors, o.RateBurst, 1, 100_000, $"{S}:RateBurst");
+        Rate(errors, o.RatePerSecond, $"{S}:RatePerSecond");
+        Range(errors, o.ConnectionRateBurst, 1, 100_000, $"{S}:ConnectionRateBurst");
+        Rate(errors, o.ConnectionRatePerSecond, $"{S}:ConnectionRatePerSecond");
+        Range(errors, o.RoomRateBurst, 1, 1_000_000, $"{S}:RoomRateBurst");
+        Rate(errors, o.RoomRatePerSecond, $"{S}:RoomRatePerSecond");
+        Range(errors, o.RoomBytesPerSecond, 1, int.MaxValue, $"{S}:RoomBytesPerSecond");
+
+        // A byte budget smaller than one message would refuse the largest messages for ever.
+        Range(errors, o.RoomBytesBurst, Math.Max(1, o.MaxMessageBytes), int.MaxValue, $"{S}:RoomBytesBurst (at least {S}:MaxMessageBytes)");
+    }
+
+    private static void Rate(List<string> errors, double value, string key)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+        {
+            errors.Add($"{key} must be greater than 0.");
+        }
     }
 
     internal static void Positive(List<string> errors, TimeSpan value, string key)

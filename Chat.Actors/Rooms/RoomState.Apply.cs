@@ -19,11 +19,10 @@ public sealed partial record RoomState
             MemberJoined joined => ApplyJoin(joined, changes),
             MemberRejoined rejoined => ApplyRejoin(rejoined, changes),
             MemberSeen seen => UpdateMember(seen.Member, m => m with { Cid = seen.Cid ?? m.Cid, LastSeen = Later(m.LastSeen, seen.At) }),
-            MemberSent sent => UpdateMember(sent.Member, m => m with
+            MemberSent sent => UpdateMember(sent.Member, m => m with { LastSeen = Later(m.LastSeen, sent.At) }) with
             {
-                LastSeen = Later(m.LastSeen, sent.At),
-                Budget = m.Budget.RefilledAt(sent.At, Options.RatePerSecond, Options.RateBurst).Spend(),
-            }),
+                Budgets = Budgets.Spent(sent.Member, sent.Cid, sent.Bytes, sent.At, Options),
+            },
             MemberDeparted departed => ApplyDeparture(departed, changes),
             _ => throw new ArgumentException($"Unknown room event {e.GetType().Name}.", nameof(e)),
         };
@@ -76,7 +75,7 @@ public sealed partial record RoomState
 
     private RoomState ApplyJoin(MemberJoined joined, List<RoomChange>? changes)
     {
-        var member = new Member(joined.Member, joined.Cid, joined.Profile, joined.At, TokenBucket.Full(Options.RateBurst, joined.At));
+        var member = new Member(joined.Member, joined.Cid, joined.Profile, joined.At);
         changes?.Add(new ParticipantAdded(Members.Count, member.ToParticipant()));
         return this with { Members = Members.Add(member) };
     }

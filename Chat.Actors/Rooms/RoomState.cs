@@ -33,6 +33,9 @@ public sealed partial record RoomState
     /// <summary>Present members in join order.</summary>
     public ImmutableList<Member> Members { get; private init; } = ImmutableList<Member>.Empty;
 
+    /// <summary>Send budgets by member, connection and room; like presence, never persisted.</summary>
+    public SendBudgets Budgets { get; private init; } = SendBudgets.Full;
+
     public static RoomState Create(string roomId, RoomOptions options) => new(roomId, options);
 
     public RoomModel Model => new(RoomId, Status, CreatedAt, Members.Count, LastSeq);

@@ -45,6 +45,12 @@ public sealed record RoomOptions
 
     public int MaxParticipants { get; init; } = 256;
 
+    /// <summary>
+    /// Most bytes of messages in one response: the window and every history page are cut to it, counting
+    /// each message by <see cref="StoredMessage.ResponseBytes"/>. Half of NATS's 1 MiB max_payload.
+    /// </summary>
+    public int MaxResponseBytes { get; init; } = 512 * 1024;
+
     /// <summary>Sustained sends per second per member (token bucket refill rate).</summary>
     public double RatePerSecond { get; init; } = 5;
 

@@ -37,19 +37,26 @@ public sealed partial record RoomState
 
     private RoomState ApplyMessage(MessageAppended appended, List<RoomChange>? changes)
     {
+        var message = new StoredMessage(appended.MessageId, appended.Seq, appended.Ciphertext, appended.Nonce, appended.At);
+        var size = message.ResponseBytes();
+
+        // Oldest out until the new message fits by count and by bytes; one remove each, before the
+        // add, so cached copies of the collection follow step by step.
         var window = Window;
-        if (window.Count >= Options.WindowSize)
+        var bytes = WindowBytes;
+        while (window.Count > 0 && (window.Count >= Options.WindowSize || bytes + size > Options.MaxResponseBytes))
         {
+            bytes -= window[0].ResponseBytes();
             window = window.RemoveAt(0);
             changes?.Add(new MessageRemoved(0));
         }
 
-        var message = new StoredMessage(appended.MessageId, appended.Seq, appended.Ciphertext, appended.Nonce, appended.At);
         changes?.Add(new MessageAdded(window.Count, message));
         return this with
         {
             LastSeq = appended.Seq,
             Window = window.Add(message),
+            WindowBytes = bytes + size,
             Dedupe = Dedupe.Add(appended.MessageId, appended.Seq, Options.DedupeWindow),
         };
     }
@@ -70,7 +77,7 @@ public sealed partial record RoomState
             }
         }
 
-        return this with { Status = RoomStatus.Closed, Members = Members.Clear(), Window = Window.Clear() };
+        return this with { Status = RoomStatus.Closed, Members = Members.Clear(), Window = Window.Clear(), WindowBytes = 0 };
     }
 
     private RoomState ApplyJoin(MemberJoined joined, List<RoomChange>? changes)

@@ -168,8 +168,7 @@ public sealed partial record RoomState
         var from = Math.Max(1, to - limit + 1);
         if (Window.Count > 0 && Window[0].Seq <= from)
         {
-            var page = Window.Where(m => m.Seq >= from && m.Seq <= to).ToImmutableArray();
-            return Decision.Answer(new HistoryPage(page));
+            return Decision.Answer(HistoryPageOf(Window.Where(m => m.Seq >= from && m.Seq <= to).ToList()));
         }
 
         return new Decision(ImmutableArray<IRoomEvent>.Empty, null, new SeqRange(from, to));

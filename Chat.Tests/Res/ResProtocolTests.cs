@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Chat.Actors.Rooms;
@@ -115,6 +118,30 @@ public sealed class ResProtocolTests
             .Should().Be("""{"error":{"code":"room.closed","message":"The room has ended."}}""");
         Encoding.UTF8.GetString(ResJson.Error(RoomErrors.NotFound, "Not found"))
             .Should().Be("""{"error":{"code":"system.notFound","message":"Not found"}}""");
+    }
+
+    [Fact]
+    public void MessageItems_TakeNoMoreThanTheBytesTheRoomCountsForThem()
+    {
+        // The longest seq and timestamp there are, and random ciphertexts (base64 with + and /).
+        var messages = Enumerable.Range(0, 20)
+            .Select(i => new StoredMessage(Guid.NewGuid(), long.MaxValue - i, RandomNumberGenerator.GetBytes(1000 + i), RandomNumberGenerator.GetBytes(12), DateTimeOffset.UtcNow))
+            .ToImmutableArray();
+        var counted = messages.Sum(m => m.ResponseBytes());
+        const int Envelope = 32;
+
+        ResJson.Response(new MessageList(messages)).Length.Should().BeInRange(counted - (20 * 32), counted + Envelope);
+        ResJson.Response(new HistoryPage(messages)).Length.Should().BeLessThanOrEqualTo(counted + Envelope);
+    }
+
+    [Fact]
+    public void ParticipantItems_TakeNoMoreThanTheBytesTheRoomCountsForThem()
+    {
+        var participants = Enumerable.Range(0, 20)
+            .Select(i => new Participant(new string('m', 60) + i.ToString("D4", CultureInfo.InvariantCulture), new SealedBox(RandomNumberGenerator.GetBytes(1024), RandomNumberGenerator.GetBytes(12))))
+            .ToImmutableArray();
+
+        ResJson.Response(new ParticipantList(participants)).Length.Should().BeLessThanOrEqualTo((20 * Participant.ResponseBytesFor(1024)) + 32);
     }
 
     [Fact]

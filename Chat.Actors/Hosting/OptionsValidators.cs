@@ -43,15 +43,59 @@ public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
         Range(errors, o.MaxMessageBytes, RoomOptions.MinCiphertextBytes, 16 * 1024 * 1024, $"{S}:MaxMessageBytes");
         Range(errors, o.MaxProfileBytes, RoomOptions.MinCiphertextBytes, 64 * 1024, $"{S}:MaxProfileBytes");
         Range(errors, o.MaxParticipants, 1, 100_000, $"{S}:MaxParticipants");
-        Range(errors, o.RateBurst, 1, 100_000, $"{S}:RateBurst");
+        ValidateResponseBytes(errors, o);
         Range(errors, o.SnapshotEvery, 1, 1_000_000, $"{S}:SnapshotEvery");
         Range(errors, o.MaxWriteBatch, 1, 100_000, $"{S}:MaxWriteBatch");
-        if (!(o.RatePerSecond > 0))
-        {
-            errors.Add($"{S}:RatePerSecond must be greater than 0.");
-        }
+        ValidateSendBudgets(errors, o);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>
+    /// Every get and history reply must fit in NATS's max_payload (1 MiB assumed); responses are kept
+    /// at half of it, and what they must hold has to fit in that.
+    /// </summary>
+    private static void ValidateResponseBytes(List<string> errors, RoomOptions o)
+    {
+        Range(errors, o.MaxResponseBytes, 64 * 1024, 768 * 1024, $"{S}:MaxResponseBytes");
+
+        // A window of one or two largest messages would make the room look empty after each of them.
+        var largestMessage = (long)StoredMessage.ResponseBytesFor(o.MaxMessageBytes);
+        if (4 * largestMessage > o.MaxResponseBytes)
+        {
+            errors.Add($"{S}:MaxResponseBytes ({o.MaxResponseBytes}) must hold 4 messages of {S}:MaxMessageBytes " +
+                $"({o.MaxMessageBytes} bytes, {largestMessage} in a response): at least {4 * largestMessage}.");
+        }
+
+        // The participants collection is not cut, so a full room with the largest profiles must fit.
+        var participants = (long)o.MaxParticipants * Participant.ResponseBytesFor(o.MaxProfileBytes);
+        if (participants > o.MaxResponseBytes)
+        {
+            errors.Add($"{S}:MaxParticipants ({o.MaxParticipants}) with profiles of {S}:MaxProfileBytes ({o.MaxProfileBytes}) " +
+                $"take {participants} bytes in a response, more than {S}:MaxResponseBytes ({o.MaxResponseBytes}).");
+        }
+    }
+
+    private static void ValidateSendBudgets(List<string> errors, RoomOptions o)
+    {
+        Range(errors, o.RateBurst, 1, 100_000, $"{S}:RateBurst");
+        Rate(errors, o.RatePerSecond, $"{S}:RatePerSecond");
+        Range(errors, o.ConnectionRateBurst, 1, 100_000, $"{S}:ConnectionRateBurst");
+        Rate(errors, o.ConnectionRatePerSecond, $"{S}:ConnectionRatePerSecond");
+        Range(errors, o.RoomRateBurst, 1, 1_000_000, $"{S}:RoomRateBurst");
+        Rate(errors, o.RoomRatePerSecond, $"{S}:RoomRatePerSecond");
+        Range(errors, o.RoomBytesPerSecond, 1, int.MaxValue, $"{S}:RoomBytesPerSecond");
+
+        // A byte budget smaller than one message would refuse the largest messages for ever.
+        Range(errors, o.RoomBytesBurst, Math.Max(1, o.MaxMessageBytes), int.MaxValue, $"{S}:RoomBytesBurst (at least {S}:MaxMessageBytes)");
+    }
+
+    private static void Rate(List<string> errors, double value, string key)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+        {
+            errors.Add($"{key} must be greater than 0.");
+        }
     }
 
     internal static void Positive(List<string> errors, TimeSpan value, string key)

@@ -11,8 +11,12 @@ public sealed record MemberRejoined(string Member, string? Cid, SealedBox Profil
 /// <summary>A heartbeat: the member is alive, possibly on a new connection.</summary>
 public sealed record MemberSeen(string Member, string? Cid, DateTimeOffset At) : IRoomEvent;
 
-/// <summary>The member's send was accepted: it spends a rate-limit token and counts as a sign of life.</summary>
-public sealed record MemberSent(string Member, DateTimeOffset At) : IRoomEvent;
+/// <summary>
+/// The member's send was accepted: it spends from the member's, the connection's (<see cref="Cid"/>,
+/// when the request carried one) and the room's budgets, <see cref="Bytes"/> of ciphertext from the
+/// room's byte budget, and counts as a sign of life.
+/// </summary>
+public sealed record MemberSent(string Member, string? Cid, int Bytes, DateTimeOffset At) : IRoomEvent;
 
 public enum DepartureReason
 {

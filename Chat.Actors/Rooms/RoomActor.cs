@@ -298,9 +298,12 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
             return;
         }
 
+        // The page is cut by the room's rules when the read completes, on another thread: the state is
+        // immutable, so this one can be used there.
+        var state = _state;
         history.ReadAsync(_roomId, range, CancellationToken.None).PipeTo(
             Self,
-            success: messages => new HistoryLoaded(replyTo, new HistoryPage(messages)),
+            success: messages => new HistoryLoaded(replyTo, state.HistoryPageOf(messages)),
             failure: ex =>
             {
                 _log.Warning(ex, "Room {RoomId} could not read history", _roomId);

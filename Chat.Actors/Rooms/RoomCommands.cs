@@ -32,7 +32,8 @@ public sealed record Heartbeat(string RoomId, string? Member, string? Cid) : IRo
 
 public sealed record LeaveRoom(string RoomId, string? Member) : IRoomCommand;
 
-public sealed record SendMessage(string RoomId, string? Id, string? Ciphertext, string? Nonce, string? Member) : IRoomCommand
+/// <summary>A message to store; <see cref="Cid"/> is the sender's connection, as the gateway put it in the request.</summary>
+public sealed record SendMessage(string RoomId, string? Id, string? Ciphertext, string? Nonce, string? Member, string? Cid = null) : IRoomCommand
 {
     // Records print their values; payloads must never reach a log line, even encrypted.
     private bool PrintMembers(StringBuilder builder)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Chat.Actors.Rooms;
 
 /// <summary>The error codes of design section 4; the codes are part of the public protocol.</summary>
@@ -18,7 +20,20 @@ public static class RoomErrors
     public static readonly RoomRejected RoomClosed = new(Closed, "The room has ended.");
     public static readonly RoomRejected MemberNotJoined = new(NotJoined, "Join the room first.");
     public static readonly RoomRejected RoomFull = new(Full, "The room is full.");
-    public static readonly RoomRejected TooFast = new(RateLimited, "Too many messages; slow down.");
+
+    /// <summary>A send over one of its budgets; <paramref name="retryAfter"/> is when that budget has room again.</summary>
+    public static RoomRejected TooFast(SendBudgetKind budget, TimeSpan retryAfter)
+    {
+        var whose = budget switch
+        {
+            SendBudgetKind.Member => "You are sending too fast: your send budget is spent.",
+            SendBudgetKind.Connection => "Your connection is sending too fast: its send budget is spent.",
+            SendBudgetKind.RoomMessages => "The room is receiving too many messages: its message budget is spent.",
+            _ => "The room is receiving too much data: its byte budget is spent.",
+        };
+        var ms = (long)Math.Ceiling(retryAfter.TotalMilliseconds);
+        return new RoomRejected(RateLimited, string.Create(CultureInfo.InvariantCulture, $"{whose} Retry in {ms} ms."), retryAfter);
+    }
 
     public static readonly RoomRejected JournalUnavailable =
         new(Unavailable, "The message was not stored; retry with the same id.");

@@ -45,11 +45,35 @@ public sealed record RoomOptions
 
     public int MaxParticipants { get; init; } = 256;
 
+    /// <summary>
+    /// Most bytes of messages in one response: the window and every history page are cut to it, counting
+    /// each message by <see cref="StoredMessage.ResponseBytes"/>. Half of NATS's 1 MiB max_payload.
+    /// </summary>
+    public int MaxResponseBytes { get; init; } = 512 * 1024;
+
     /// <summary>Sustained sends per second per member (token bucket refill rate).</summary>
     public double RatePerSecond { get; init; } = 5;
 
     /// <summary>Sends a member may make in a burst (token bucket size).</summary>
     public int RateBurst { get; init; } = 20;
+
+    /// <summary>Sustained sends per second per connection (the request's cid), over all its member ids.</summary>
+    public double ConnectionRatePerSecond { get; init; } = 10;
+
+    /// <summary>Sends a connection may make in a burst.</summary>
+    public int ConnectionRateBurst { get; init; } = 40;
+
+    /// <summary>Sustained messages per second into one room, whoever sends them.</summary>
+    public double RoomRatePerSecond { get; init; } = 50;
+
+    /// <summary>Messages one room accepts in a burst.</summary>
+    public int RoomRateBurst { get; init; } = 200;
+
+    /// <summary>Sustained decoded ciphertext bytes per second into one room.</summary>
+    public int RoomBytesPerSecond { get; init; } = 1024 * 1024;
+
+    /// <summary>Ciphertext bytes one room accepts in a burst; at least <see cref="MaxMessageBytes"/>, so a largest message can pass.</summary>
+    public int RoomBytesBurst { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>A snapshot is saved after this many events, so recovery replays at most this many.</summary>
     public int SnapshotEvery { get; init; } = 200;

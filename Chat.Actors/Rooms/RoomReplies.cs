@@ -19,7 +19,8 @@ public sealed record MessageAccepted(long Seq) : RoomReply;
 
 public sealed record HistoryPage(ImmutableArray<StoredMessage> Messages) : RoomReply;
 
-public sealed record RoomRejected(string Code, string Message) : RoomReply;
+/// <summary>A refusal; <see cref="RetryAfter"/>, when set, says how long to wait before the same request can succeed.</summary>
+public sealed record RoomRejected(string Code, string Message, TimeSpan? RetryAfter = null) : RoomReply;
 
 public enum RoomStatus
 {
@@ -42,7 +43,34 @@ public sealed record MessageList(ImmutableArray<StoredMessage> Messages) : RoomR
 /// <summary>The <c>room.{id}.participants</c> collection, in join order.</summary>
 public sealed record ParticipantList(ImmutableArray<Participant> Participants) : RoomReply;
 
-public sealed record StoredMessage(Guid Id, long Seq, byte[] Ciphertext, byte[] Nonce, DateTimeOffset SentAt);
+public sealed record StoredMessage(Guid Id, long Seq, byte[] Ciphertext, byte[] Nonce, DateTimeOffset SentAt)
+{
+    /// <summary>
+    /// JSON around one message item besides its base64: the data wrapper, id, seq (up to 19 digits),
+    /// sentAt, names, quotes and the separating comma come to 144 bytes at most; rounded up.
+    /// </summary>
+    public const int ItemOverheadBytes = 160;
+
+    /// <summary>Bytes this message takes in a response (the window, a history page); what their byte limit counts.</summary>
+    public int ResponseBytes() => ResponseBytesFor(Ciphertext.Length, Nonce.Length);
+
+    /// <summary>Bytes a message of this many ciphertext and nonce bytes takes in a response.</summary>
+    public static int ResponseBytesFor(int ciphertextBytes, int nonceBytes = RoomOptions.NonceBytes) =>
+        Base64Length(ciphertextBytes) + Base64Length(nonceBytes) + ItemOverheadBytes;
+
+    internal static int Base64Length(int bytes) => (bytes + 2) / 3 * 4;
+}
 
 /// <summary>A participant as others see it: the member id and the encrypted profile, never the cid.</summary>
-public sealed record Participant(string Member, SealedBox Profile);
+public sealed record Participant(string Member, SealedBox Profile)
+{
+    /// <summary>
+    /// JSON around one participant item besides its profile's base64: the data wrapper, a member id of
+    /// up to 64 characters, names, quotes and the separating comma come to 126 bytes at most; rounded up.
+    /// </summary>
+    public const int ItemOverheadBytes = 160;
+
+    /// <summary>Bytes a participant whose profile has this many ciphertext bytes takes in the participants collection.</summary>
+    public static int ResponseBytesFor(int profileCiphertextBytes) =>
+        StoredMessage.Base64Length(profileCiphertextBytes) + StoredMessage.Base64Length(RoomOptions.NonceBytes) + ItemOverheadBytes;
+}

@@ -19,11 +19,10 @@ public sealed partial record RoomState
             MemberJoined joined => ApplyJoin(joined, changes),
             MemberRejoined rejoined => ApplyRejoin(rejoined, changes),
             MemberSeen seen => UpdateMember(seen.Member, m => m with { Cid = seen.Cid ?? m.Cid, LastSeen = Later(m.LastSeen, seen.At) }),
-            MemberSent sent => UpdateMember(sent.Member, m => m with
+            MemberSent sent => UpdateMember(sent.Member, m => m with { LastSeen = Later(m.LastSeen, sent.At) }) with
             {
-                LastSeen = Later(m.LastSeen, sent.At),
-                Budget = m.Budget.RefilledAt(sent.At, Options.RatePerSecond, Options.RateBurst).Spend(),
-            }),
+                Budgets = Budgets.Spent(sent.Member, sent.Cid, sent.Bytes, sent.At, Options),
+            },
             MemberDeparted departed => ApplyDeparture(departed, changes),
             _ => throw new ArgumentException($"Unknown room event {e.GetType().Name}.", nameof(e)),
         };
@@ -38,19 +37,26 @@ public sealed partial record RoomState
 
     private RoomState ApplyMessage(MessageAppended appended, List<RoomChange>? changes)
     {
+        var message = new StoredMessage(appended.MessageId, appended.Seq, appended.Ciphertext, appended.Nonce, appended.At);
+        var size = message.ResponseBytes();
+
+        // Oldest out until the new message fits by count and by bytes; one remove each, before the
+        // add, so cached copies of the collection follow step by step.
         var window = Window;
-        if (window.Count >= Options.WindowSize)
+        var bytes = WindowBytes;
+        while (window.Count > 0 && (window.Count >= Options.WindowSize || bytes + size > Options.MaxResponseBytes))
         {
+            bytes -= window[0].ResponseBytes();
             window = window.RemoveAt(0);
             changes?.Add(new MessageRemoved(0));
         }
 
-        var message = new StoredMessage(appended.MessageId, appended.Seq, appended.Ciphertext, appended.Nonce, appended.At);
         changes?.Add(new MessageAdded(window.Count, message));
         return this with
         {
             LastSeq = appended.Seq,
             Window = window.Add(message),
+            WindowBytes = bytes + size,
             Dedupe = Dedupe.Add(appended.MessageId, appended.Seq, Options.DedupeWindow),
         };
     }
@@ -71,12 +77,12 @@ public sealed partial record RoomState
             }
         }
 
-        return this with { Status = RoomStatus.Closed, Members = Members.Clear(), Window = Window.Clear() };
+        return this with { Status = RoomStatus.Closed, Members = Members.Clear(), Window = Window.Clear(), WindowBytes = 0 };
     }
 
     private RoomState ApplyJoin(MemberJoined joined, List<RoomChange>? changes)
     {
-        var member = new Member(joined.Member, joined.Cid, joined.Profile, joined.At, TokenBucket.Full(Options.RateBurst, joined.At));
+        var member = new Member(joined.Member, joined.Cid, joined.Profile, joined.At);
         changes?.Add(new ParticipantAdded(Members.Count, member.ToParticipant()));
         return this with { Members = Members.Add(member) };
     }

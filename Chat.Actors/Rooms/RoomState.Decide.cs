@@ -99,16 +99,17 @@ public sealed partial record RoomState
             return Decision.Answer(RoomErrors.MemberNotJoined);
         }
 
-        if (!member.Budget.RefilledAt(now, Options.RatePerSecond, Options.RateBurst).HasToken)
+        var bytes = box.Ciphertext.Length;
+        if (Budgets.Refusal(member.Id, send.Cid, bytes, now, Options) is { } tooFast)
         {
-            return Decision.Answer(RoomErrors.TooFast);
+            return Decision.Answer(tooFast);
         }
 
         var seq = LastSeq + 1;
         return Decision.Of(
             new MessageAccepted(seq),
             new MessageAppended(RoomId, messageId, seq, box.Ciphertext, box.Nonce, now),
-            new MemberSent(member.Id, now));
+            new MemberSent(member.Id, send.Cid, bytes, now));
     }
 
     private Decision DecideHeartbeat(Heartbeat heartbeat, DateTimeOffset now)
@@ -167,8 +168,7 @@ public sealed partial record RoomState
         var from = Math.Max(1, to - limit + 1);
         if (Window.Count > 0 && Window[0].Seq <= from)
         {
-            var page = Window.Where(m => m.Seq >= from && m.Seq <= to).ToImmutableArray();
-            return Decision.Answer(new HistoryPage(page));
+            return Decision.Answer(HistoryPageOf(Window.Where(m => m.Seq >= from && m.Seq <= to).ToList()));
         }
 
         return new Decision(ImmutableArray<IRoomEvent>.Empty, null, new SeqRange(from, to));

@@ -1,6 +1,9 @@
 namespace Chat.Actors.Rooms;
 
-/// <summary>A per-member send budget: refills continuously, spends one token per accepted send.</summary>
+/// <summary>
+/// A send budget: refills continuously up to its burst and spends per accepted send, one token for a
+/// message or one per byte. Pure: time comes in as a value, so the same events give the same budget.
+/// </summary>
 public readonly record struct TokenBucket(double Tokens, DateTimeOffset UpdatedAt)
 {
     public static TokenBucket Full(int burst, DateTimeOffset now) => new(burst, now);
@@ -16,7 +19,16 @@ public readonly record struct TokenBucket(double Tokens, DateTimeOffset UpdatedA
         return new TokenBucket(Math.Min(burst, refilled), now);
     }
 
-    public bool HasToken => Tokens >= 1;
+    public bool Holds(double amount) => Tokens >= amount;
 
-    public TokenBucket Spend() => this with { Tokens = Tokens - 1 };
+    public bool IsFull(int burst) => Tokens >= burst;
+
+    public TokenBucket Spend(double amount = 1) => this with { Tokens = Tokens - amount };
+
+    /// <summary>
+    /// How long until <paramref name="amount"/> tokens are there, rounded up to the millisecond so that
+    /// a caller who waits that long finds them; zero when they are there now.
+    /// </summary>
+    public TimeSpan TimeUntil(double amount, double ratePerSecond) =>
+        Holds(amount) ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Ceiling((amount - Tokens) / ratePerSecond * 1000));
 }

@@ -56,9 +56,16 @@ public sealed class BenchNode : IAsyncDisposable
         ["Chat:Cluster:Port"] = "0",
         ["urls"] = $"http://127.0.0.1:{httpPort}",
 
-        // A person may send 5/s; the load generator is many people at once behind few member ids.
+        // A person may send 5/s; the load generator is many people at once behind few member ids,
+        // connections and rooms, so every send budget is opened up.
         ["Chat:Rooms:RatePerSecond"] = "100000",
         ["Chat:Rooms:RateBurst"] = "100000",
+        ["Chat:Rooms:ConnectionRatePerSecond"] = "100000",
+        ["Chat:Rooms:ConnectionRateBurst"] = "100000",
+        ["Chat:Rooms:RoomRatePerSecond"] = "1000000",
+        ["Chat:Rooms:RoomRateBurst"] = "1000000",
+        ["Chat:Rooms:RoomBytesPerSecond"] = "2000000000",
+        ["Chat:Rooms:RoomBytesBurst"] = "2000000000",
 
         // The same for the gateway's per-connection budgets: one benchmark socket carries many people's requests.
         ["Chat:Gateway:RequestsPerSecond"] = "1000000",

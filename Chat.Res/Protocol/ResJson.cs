@@ -27,7 +27,24 @@ public static class ResJson
         w.WriteEndObject();
     });
 
-    public static byte[] Error(RoomRejected rejected) => Error(rejected.Code, rejected.Message);
+    /// <summary>
+    /// A refusal with a retry hint carries it as the error's data, <c>{"retryAfterMs":n}</c>, so a
+    /// client can wait exactly that long; every other error keeps the plain code and message.
+    /// </summary>
+    public static byte[] Error(RoomRejected rejected) => rejected.RetryAfter is not { } retryAfter
+        ? Error(rejected.Code, rejected.Message)
+        : Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("error");
+            w.WriteString("code", rejected.Code);
+            w.WriteString("message", rejected.Message);
+            w.WriteStartObject("data");
+            w.WriteNumber("retryAfterMs", (long)Math.Ceiling(retryAfter.TotalMilliseconds));
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
 
     /// <summary>The response to a get or call for <paramref name="reply"/>.</summary>
     public static byte[] Response(RoomReply reply) => reply switch

@@ -104,7 +104,7 @@ public static class ResRequest
                 (RoomResourceKind.Room, "heartbeat") => Build(args, a => new Heartbeat(roomId, a.String("member"), cid)),
                 (RoomResourceKind.Room, "leave") => Build(args, a => new LeaveRoom(roomId, a.String("member"))),
                 (RoomResourceKind.Messages, "send") => Build(args, a => new SendMessage(
-                    roomId, a.String("id"), a.String("ciphertext"), a.String("nonce"), a.String("member"))),
+                    roomId, a.String("id"), a.String("ciphertext"), a.String("nonce"), a.String("member"), cid)),
                 _ => Build(args, a => new GetHistory(roomId, a.Int64("before"), a.Int32("limit"))),
             };
             command = parsed.Command!;

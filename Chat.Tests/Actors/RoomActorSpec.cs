@@ -50,9 +50,12 @@ public abstract class RoomActorSpec : Akka.TestKit.Xunit2.TestKit
     /// <summary>The room's clock; tests that need control of "now" replace it.</summary>
     protected virtual TimeProvider Clock => TimeProvider.System;
 
+    /// <summary>Where older history comes from; none by default, as only history tests read it.</summary>
+    protected virtual IRoomHistory? History => null;
+
     protected IActorRef StartRoom()
     {
-        var settings = new RoomActorSettings(Options, new RecordingRoomOutput(Emissions), null, Clock);
+        var settings = new RoomActorSettings(Options, new RecordingRoomOutput(Emissions), History, Clock);
         var room = Sys.ActorOf(RoomActor.Props(RoomId, settings));
         Watch(room);
         // Earlier incarnations may have left emissions behind; skip to this one's start.

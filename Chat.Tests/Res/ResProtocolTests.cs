@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Chat.Actors.Rooms;
@@ -76,6 +79,69 @@ public sealed class ResProtocolTests
 
         rejected.Should().BeNull();
         command.Should().Be(new JoinRoom(Room, "member_0123456789", "c0pu", new EncryptedPayload("AAAA", "BBBB")));
+    }
+
+    [Fact]
+    public void SendParams_BecomeSendMessage_WithTheGatewaysCid()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"params":{"id":"i","ciphertext":"AAAA","nonce":"BBBB","member":"member_0123456789"},"token":null,"cid":"c0pu"}""");
+
+        var rejected = ResRequest.TryParseCall(new RoomResource(Room, RoomResourceKind.Messages), "send", body, out var command);
+
+        rejected.Should().BeNull();
+        command.Should().Be(new SendMessage(Room, "i", "AAAA", "BBBB", "member_0123456789", "c0pu"));
+    }
+
+    [Fact]
+    public void SendWithoutCid_BecomesSendMessageWithoutCid()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"params":{"id":"i","ciphertext":"AAAA","nonce":"BBBB","member":"member_0123456789"}}""");
+
+        ResRequest.TryParseCall(new RoomResource(Room, RoomResourceKind.Messages), "send", body, out var command).Should().BeNull();
+
+        command.Should().Be(new SendMessage(Room, "i", "AAAA", "BBBB", "member_0123456789", null));
+    }
+
+    [Fact]
+    public void RateLimitedError_CarriesRetryAfterMsAsData_RoundedUp()
+    {
+        var rejected = new RoomRejected(RoomErrors.RateLimited, "Slow down.", TimeSpan.FromMilliseconds(1234.2));
+
+        JsonAssert.Equal(JsonNode.Parse(ResJson.Response(rejected)),
+            """{"error":{"code":"room.rateLimited","message":"Slow down.","data":{"retryAfterMs":1235}}}""");
+    }
+
+    [Fact]
+    public void ErrorsWithoutRetryHint_KeepCodeAndMessageOnly()
+    {
+        Encoding.UTF8.GetString(ResJson.Response(RoomErrors.RoomClosed))
+            .Should().Be("""{"error":{"code":"room.closed","message":"The room has ended."}}""");
+        Encoding.UTF8.GetString(ResJson.Error(RoomErrors.NotFound, "Not found"))
+            .Should().Be("""{"error":{"code":"system.notFound","message":"Not found"}}""");
+    }
+
+    [Fact]
+    public void MessageItems_TakeNoMoreThanTheBytesTheRoomCountsForThem()
+    {
+        // The longest seq and timestamp there are, and random ciphertexts (base64 with + and /).
+        var messages = Enumerable.Range(0, 20)
+            .Select(i => new StoredMessage(Guid.NewGuid(), long.MaxValue - i, RandomNumberGenerator.GetBytes(1000 + i), RandomNumberGenerator.GetBytes(12), DateTimeOffset.UtcNow))
+            .ToImmutableArray();
+        var counted = messages.Sum(m => m.ResponseBytes());
+        const int Envelope = 32;
+
+        ResJson.Response(new MessageList(messages)).Length.Should().BeInRange(counted - (20 * 32), counted + Envelope);
+        ResJson.Response(new HistoryPage(messages)).Length.Should().BeLessThanOrEqualTo(counted + Envelope);
+    }
+
+    [Fact]
+    public void ParticipantItems_TakeNoMoreThanTheBytesTheRoomCountsForThem()
+    {
+        var participants = Enumerable.Range(0, 20)
+            .Select(i => new Participant(new string('m', 60) + i.ToString("D4", CultureInfo.InvariantCulture), new SealedBox(RandomNumberGenerator.GetBytes(1024), RandomNumberGenerator.GetBytes(12))))
+            .ToImmutableArray();
+
+        ResJson.Response(new ParticipantList(participants)).Length.Should().BeLessThanOrEqualTo((20 * Participant.ResponseBytesFor(1024)) + 32);
     }
 
     [Fact]

@@ -59,10 +59,10 @@ public abstract class ResServiceSpec(PostgresFixture postgres) : IAsyncLifetime
             },
         }.ToJsonString();
 
-    protected static string SendBody(string member, Guid? id = null, string? ciphertext = null, string? nonce = null) =>
+    protected static string SendBody(string member, Guid? id = null, string? ciphertext = null, string? nonce = null, string cid = "cid1") =>
         new JsonObject
         {
-            ["cid"] = "cid1",
+            ["cid"] = cid,
             ["token"] = null,
             ["params"] = new JsonObject
             {
@@ -82,9 +82,9 @@ public abstract class ResServiceSpec(PostgresFixture postgres) : IAsyncLifetime
         JsonAssert.Equal(reply, $$$"""{"resource":{"rid":"room.{{{room}}}"}}""");
     }
 
-    protected async Task<long> SendAsync(string room, string member, Guid? id = null)
+    protected async Task<long> SendAsync(string room, string member, Guid? id = null, string cid = "cid1")
     {
-        var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id));
-        return reply!["result"]!["seq"]!.GetValue<long>();
+        var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id, cid: cid));
+        return reply!["result"]?["seq"]?.GetValue<long>() ?? throw new InvalidOperationException($"send was refused: {reply.ToJsonString()}");
     }
 }

@@ -21,7 +21,7 @@ internal static class RoomStateFixtures
 
     public static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Small limits so the boundaries are cheap to reach; a large burst so only the rate tests meet it.</summary>
+    /// <summary>Small limits so the boundaries are cheap to reach; large budgets so only the rate tests meet them.</summary>
     public static readonly RoomOptions Options = new()
     {
         GracePeriod = TimeSpan.FromSeconds(30),
@@ -33,6 +33,12 @@ internal static class RoomStateFixtures
         MaxParticipants = 3,
         RateBurst = 1000,
         RatePerSecond = 1000,
+        ConnectionRateBurst = 1000,
+        ConnectionRatePerSecond = 1000,
+        RoomRateBurst = 1000,
+        RoomRatePerSecond = 1000,
+        RoomBytesBurst = 1000 * MaxMessageBytes,
+        RoomBytesPerSecond = 1000 * MaxMessageBytes,
     };
 
     public static DateTimeOffset At(double seconds) => T0.AddSeconds(seconds);
@@ -60,8 +66,8 @@ internal static class RoomStateFixtures
     public static JoinRoom JoinCommand(string? member, string? cid = Cid1, byte profileFill = 1) =>
         new(RoomId, member, cid, Profile(profileFill));
 
-    public static SendMessage SendCommand(string? member, string? id = null) =>
-        new(RoomId, id ?? NewMessageId(), ValidCiphertext, ValidNonce, member);
+    public static SendMessage SendCommand(string? member, string? id = null, string? cid = null, int ciphertextBytes = 32) =>
+        new(RoomId, id ?? NewMessageId(), Base64(ciphertextBytes), ValidNonce, member, cid);
 
     /// <summary>Folds every event of <paramref name="decision"/>, recording the resource changes when asked.</summary>
     public static RoomState ApplyAll(this RoomState state, Decision decision, List<RoomChange>? changes = null)
@@ -89,9 +95,9 @@ internal static class RoomStateFixtures
         return next;
     }
 
-    public static RoomState Sent(this RoomState state, string member, DateTimeOffset at, string? id = null)
+    public static RoomState Sent(this RoomState state, string member, DateTimeOffset at, string? id = null, string? cid = null)
     {
-        var (next, decision) = state.Run(SendCommand(member, id), at);
+        var (next, decision) = state.Run(SendCommand(member, id, cid), at);
         decision.Reply.Should().BeOfType<MessageAccepted>();
         return next;
     }

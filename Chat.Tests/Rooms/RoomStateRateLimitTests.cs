@@ -87,6 +87,41 @@ public sealed class RoomStateRateLimitTests
     }
 
     [Fact]
+    public void LeaveAndJoinAgain_DoesNotRefillBudget()
+    {
+        var (left, _) = Exhausted(Room(), At(1)).Run(new LeaveRoom(RoomId, Alice), At(1));
+        var room = left.Joined(Alice, At(1), Cid2);
+
+        room.Decide(SendCommand(Alice), At(1)).ShouldBeRejectedWith(RoomErrors.RateLimited);
+    }
+
+    [Fact]
+    public void ExpiryAndJoinAgain_DoesNotRefillBudget()
+    {
+        // One token per 100 s, so the 26 s until Alice expires give back only a quarter of one.
+        var slow = RateOptions with { RatePerSecond = 0.01 };
+        var room = NewRoom(slow).Joined(Alice, T0).Sent(Alice, At(1)).Sent(Alice, At(1)).Sent(Alice, At(1));
+        var (expired, _) = room.Run(new ExpireMembers(RoomId), At(27));
+        expired.FindMember(Alice).Should().BeNull();
+
+        var rejoined = expired.Joined(Alice, At(27), Cid2);
+
+        rejoined.Decide(SendCommand(Alice), At(27)).ShouldBeRejectedWith(RoomErrors.RateLimited);
+    }
+
+    [Fact]
+    public void Rejection_NamesYourBudget_AndCarriesTheTimeUntilTheNextToken()
+    {
+        var room = Exhausted(Room(), At(1));
+
+        var rejected = room.Decide(SendCommand(Alice), At(1.25)).Reply.Should().BeOfType<RoomRejected>().Subject;
+
+        rejected.Message.Should().Contain("your send budget");
+        rejected.RetryAfter.Should().Be(TimeSpan.FromMilliseconds(750));
+        room.Decide(SendCommand(Alice), At(1.25) + rejected.RetryAfter!.Value).Reply.Should().BeOfType<MessageAccepted>();
+    }
+
+    [Fact]
     public void Send_RetryOfStoredIdWhileRateLimited_ReturnsOriginalSeq()
     {
         var id = NewMessageId();

@@ -33,7 +33,7 @@ public sealed class RoomStateSendTests
         appended.Ciphertext.Should().Equal(ciphertext);
         appended.Nonce.Should().Equal(nonce);
         appended.At.Should().Be(At(1));
-        decision.Events[1].Should().Be(new MemberSent(Alice, At(1)));
+        decision.Events[1].Should().Be(new MemberSent(Alice, null, ciphertext.Length, At(1)));
 
         next.LastSeq.Should().Be(1);
         next.Window.Should().ContainSingle();

@@ -35,6 +35,7 @@ public sealed class ChatSerializerTests(ITestOutputHelper output) : Akka.TestKit
             new Heartbeat(RoomId, "member_0123456789", "cid"),
             new LeaveRoom(RoomId, "member_0123456789"),
             new SendMessage(RoomId, MessageId.ToString(), "AAAA", "BBBB", "member_0123456789"),
+            new SendMessage(RoomId, MessageId.ToString(), "AAAA", "BBBB", "member_0123456789", "cid"),
             new GetHistory(RoomId, 10, 5),
             new ConnectionClosed(RoomId, "cid"),
             new GetRoom(RoomId),
@@ -45,6 +46,7 @@ public sealed class ChatSerializerTests(ITestOutputHelper output) : Akka.TestKit
             new MessageAccepted(7),
             new HistoryPage([stored]),
             new RoomRejected(RoomErrors.Closed, "The room has ended."),
+            new RoomRejected(RoomErrors.RateLimited, "Slow down.", TimeSpan.FromMilliseconds(750)),
             new RoomModel(RoomId, RoomStatus.Active, At, 2, 7),
             new MessageList([stored]),
             new ParticipantList([new Participant("member_0123456789", profile)]),
@@ -101,6 +103,18 @@ public sealed class ChatSerializerTests(ITestOutputHelper output) : Akka.TestKit
         var stored = """{"roomId":"3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e","at":"2026-11-24T12:00:00+00:00"}"""u8.ToArray();
 
         serializer.FromBinary(stored, "RoomActivated.v1").Should().Be(new RoomActivated(RoomId, At));
+    }
+
+    [Fact]
+    public void SendAndRejectionFromANodeWithoutCidOrRetryHint_StillDecode()
+    {
+        // During a rolling upgrade an older node sends these without the fields added since.
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(SendMessage));
+        var send = """{"roomId":"3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e","id":"i","ciphertext":"AAAA","nonce":"BBBB","member":"member_0123456789"}"""u8.ToArray();
+        var rejected = """{"code":"room.closed","message":"The room has ended."}"""u8.ToArray();
+
+        serializer.FromBinary(send, "SendMessage.v1").Should().Be(new SendMessage(RoomId, "i", "AAAA", "BBBB", "member_0123456789", null));
+        serializer.FromBinary(rejected, "RoomRejected.v1").Should().Be(RoomErrors.RoomClosed);
     }
 
     [Fact]

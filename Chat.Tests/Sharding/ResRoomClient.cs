@@ -67,13 +67,22 @@ internal sealed class ResRoomClient(FakeGateway gateway)
     /// <summary>Every stored message of a room, newest pages first, as (id, seq).</summary>
     public async Task<List<(Guid Id, long Seq)>> HistoryAsync(string room, long messageCount)
     {
+        // Each page starts before the oldest seq of the last: a page may hold fewer than the limit
+        // when its messages are large (Chat:Rooms:MaxResponseBytes).
         var stored = new List<(Guid, long)>();
-        for (var before = messageCount + 1; before > 1; before -= 200)
+        var before = messageCount + 1;
+        while (before > 1)
         {
             var page = await gateway.RequestJsonAsync($"call.room.{room}.messages.history", "{\"params\":{\"before\":" + before + ",\"limit\":200}}");
             var messages = page?["result"]?["messages"]?.AsArray()
                 ?? throw new InvalidOperationException($"History of {room} failed: {page?.ToJsonString()}");
+            if (messages.Count == 0)
+            {
+                break;
+            }
+
             stored.AddRange(messages.Select(m => (Guid.Parse(m!["id"]!.GetValue<string>()), m["seq"]!.GetValue<long>())));
+            before = messages[0]!["seq"]!.GetValue<long>();
         }
 
         return stored;

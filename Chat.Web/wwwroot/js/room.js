@@ -7,6 +7,8 @@ import { RoomView } from './room-view.js';
 const CALL_TIMEOUT_MS = 10000;
 const HISTORY_PAGE = 50;
 const MAX_SEALED_BYTES = 64 * 1024; // Chat:Rooms:MaxMessageBytes
+const MAX_RATE_LIMIT_WAIT_MS = 5000; // longer waits are shown to the person instead
+const MAX_RATE_LIMIT_WAITS = 3;
 const view = new RoomView();
 const roomId = location.pathname.split('/')[2];
 const rid = `room.${roomId}`;
@@ -147,6 +149,7 @@ async function send(text) {
   }
   view.showSendError('');
   // The same id may be sent again: the room stores it once, so retrying after a timeout is safe.
+  let rateLimitWaits = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       await call(`${rid}.messages`, 'send', { id, ciphertext: box.ciphertext, nonce: box.nonce, member: me.member });
@@ -160,12 +163,22 @@ async function send(text) {
         // A room whose node just died answers room.unavailable at once until it recovers elsewhere
         // (seconds): wait 0.5, 1, 2, then 4 s, so a failover rarely reaches the person.
         await delay(500 * 2 ** (attempt - 1));
+      } else if (code === 'room.rateLimited' && rateLimitWaits < MAX_RATE_LIMIT_WAITS && retryAfterMs(error) <= MAX_RATE_LIMIT_WAIT_MS) {
+        // The room says when its budget has room again; a short wait sends the same id then.
+        rateLimitWaits++;
+        await delay(retryAfterMs(error));
       } else {
         view.showSendError(describeError(error));
         return;
       }
     }
   }
+}
+
+// The wait a room.rateLimited refusal asks for, or Infinity when it names none.
+function retryAfterMs(error) {
+  const ms = error?.data?.retryAfterMs;
+  return Number.isFinite(ms) && ms >= 0 ? ms : Infinity;
 }
 
 async function beat() {

@@ -26,7 +26,7 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
 
     // The fuzz tests parsing, not the per-connection budgets (their own tests cover them); members
     // of the target rooms stay present for the whole run.
-    protected override Dictionary<string, string?> Settings => new()
+    protected override Dictionary<string, string?> Overrides => new()
     {
         ["Chat:Gateway:RequestsPerSecond"] = "1000000",
         ["Chat:Gateway:RequestBurst"] = "1000000",

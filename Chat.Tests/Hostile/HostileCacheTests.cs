@@ -8,7 +8,7 @@ namespace Chat.Tests.Hostile;
 public sealed class HostileCacheTests(PostgresFixture postgres) : HostileSpec(postgres)
 {
     // The slow service needs access; long enough for a load the test holds back.
-    protected override Dictionary<string, string?> Settings => new() { ["Chat:Gateway:RequestTimeout"] = "00:00:20" };
+    protected override Dictionary<string, string?> Overrides => new() { ["Chat:Gateway:RequestTimeout"] = "00:00:20" };
 
     [Fact]
     public async Task FirstSubscriberResetsMidLoad_TheNextSubscriberStillGetsTheResource()

@@ -10,7 +10,7 @@ namespace Chat.Tests.Hostile;
 public sealed class HostileConnectionCountTests(PostgresFixture postgres) : HostileSpec(postgres)
 {
     // The bystanders hold four connections.
-    protected override Dictionary<string, string?> Settings => new()
+    protected override Dictionary<string, string?> Overrides => new()
     {
         ["Chat:Gateway:MaxConnections"] = "6",
         ["Chat:Gateway:IdleTimeout"] = "00:00:02",

@@ -1,3 +1,4 @@
+using Chat.Actors.Rooms;
 using Chat.Res.Gateway;
 using Chat.Res.Hosting;
 using Chat.Tests.Gateway;
@@ -14,6 +15,37 @@ namespace Chat.Tests.Hostile;
 public abstract class HostileSpec(PostgresFixture postgres) : GatewaySpec(postgres)
 {
     protected Bystanders Bystanders { get; private set; } = null!;
+
+    /// <summary>
+    /// Attacks meet the node as deployed: the send budgets at their defaults (other tests open them
+    /// up for load), plus what a test class sets in <see cref="Overrides"/>.
+    /// </summary>
+    protected sealed override Dictionary<string, string?> Settings
+    {
+        get
+        {
+            var defaults = new RoomOptions();
+            var settings = new Dictionary<string, string?>
+            {
+                ["Chat:Rooms:RatePerSecond"] = Invariant(defaults.RatePerSecond),
+                ["Chat:Rooms:RateBurst"] = Invariant(defaults.RateBurst),
+                ["Chat:Rooms:ConnectionRatePerSecond"] = Invariant(defaults.ConnectionRatePerSecond),
+                ["Chat:Rooms:ConnectionRateBurst"] = Invariant(defaults.ConnectionRateBurst),
+                ["Chat:Rooms:RoomRatePerSecond"] = Invariant(defaults.RoomRatePerSecond),
+                ["Chat:Rooms:RoomRateBurst"] = Invariant(defaults.RoomRateBurst),
+                ["Chat:Rooms:RoomBytesPerSecond"] = Invariant(defaults.RoomBytesPerSecond),
+                ["Chat:Rooms:RoomBytesBurst"] = Invariant(defaults.RoomBytesBurst),
+            };
+            foreach (var (key, value) in Overrides)
+            {
+                settings[key] = value;
+            }
+
+            return settings;
+        }
+    }
+
+    protected virtual Dictionary<string, string?> Overrides => [];
 
     protected NatsConnectionEvents NatsEvents => Node.Services.GetRequiredService<NatsConnectionEvents>();
 
@@ -48,4 +80,6 @@ public abstract class HostileSpec(PostgresFixture postgres) : GatewaySpec(postgr
     }
 
     protected Task<WsClient> Attacker(string? origin = null) => WsClient.ConnectAsync(Node.WebSocketUri, origin: origin);
+
+    private static string Invariant(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Chat.Tests.Browser;
 
 /// <summary>
-/// The page's envelope and the C# one are the same: both produce the fixed vectors, the page reads what
+/// The page's envelope and capability and the C# ones are the same: both produce the fixed vectors, the page reads what
 /// C# wrote (including older history it loads on demand), and C# reads what the page wrote.
 /// </summary>
 [Collection(PostgresCollection.Name)]
@@ -49,6 +49,7 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
             ["baseUrl"] = Node.HttpUri.ToString(),
             ["link"] = $"{Node.HttpUri}room/{roomId}#{secret}",
             ["vectors"] = JsonNode.Parse(await File.ReadAllTextAsync(EnvelopeVectors.FilePath)),
+            ["capabilityVectors"] = JsonNode.Parse(await File.ReadAllTextAsync(CapabilityVectors.FilePath)),
             ["pageNick"] = "Page",
             ["botNick"] = botNick,
             ["botTexts"] = new JsonArray([.. botTexts.Select(t => JsonValue.Create(t))]),
@@ -69,6 +70,27 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
             pageProfiles[i]!["ciphertext"]!.GetValue<string>().Should().Be(vectors.Profiles[i].Ciphertext, $"the page seals vector profile {i} byte for byte");
             pageProfiles[i]!["opened"]!.GetValue<string>().Should().Be(vectors.Profiles[i].Nick);
         }
+
+        var capability = CapabilityVectors.Load();
+        var pageRooms = result["capability"]!["rooms"]!.AsArray();
+        pageRooms.Should().HaveCount(capability.Rooms.Count);
+        for (var i = 0; i < capability.Rooms.Count; i++)
+        {
+            var room = pageRooms[i]!;
+            var vector = capability.Rooms[i];
+            room["access"]!.GetValue<string>().Should().Be(vector.Access, $"the page derives vector {i}'s access token byte for byte");
+            room["proof"]!.GetValue<string>().Should().Be(vector.Proof);
+            room["roomId"]!.GetValue<string>().Should().Be(vector.RoomId);
+            room["fromSecret"]!.GetValue<string>().Should().Be(vector.RoomId);
+            room["matches"]!.GetValue<bool>().Should().BeTrue($"vector {i}'s link matches in the page");
+            room["tamperedIdMatches"]!.GetValue<bool>().Should().BeFalse("a changed id does not match");
+            room["otherSecretMatches"]!.GetValue<bool>().Should().BeFalse("another secret does not match");
+        }
+
+        var pageMembers = result["capability"]!["members"]!.AsArray();
+        pageMembers.Select(m => m!["memberId"]!.GetValue<string>()).Should().Equal(capability.Members.Select(m => m.MemberId), "the page derives the member ids byte for byte");
+        result["capability"]!["newMemberKeyLength"]!.GetValue<int>().Should().Be(MemberKey.Length);
+        result["capability"]!["newMemberId"]!.GetValue<string>().Should().MatchRegex("^[A-Za-z0-9_-]{22}$");
 
         var errorTexts = result["errorTexts"]!.AsObject().ToDictionary(e => e.Key, e => e.Value!.GetValue<string>());
         errorTexts.Should().HaveCount(ErrorCodes.Length);

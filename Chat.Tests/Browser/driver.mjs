@@ -220,7 +220,7 @@ const scenarios = {
     return result;
   },
 
-  // The browser's envelope against the fixed vectors, then a C# client and the page in one room.
+  // The browser's envelope and capability against the fixed vectors, then a C# client and the page in one room.
   async interop() {
     const browser = await chromium.launch(launchOptions);
     const page = await newPage(browser, 'interop');
@@ -244,6 +244,33 @@ const scenarios = {
     }, args.vectors);
     console.log('vectors checked in the page');
 
+    // Design section 12's derivations, from the secrets and member keys of the capability vectors.
+    const capability = await page.evaluate(async v => {
+      const cap = await import('/js/capability.js');
+      const { parseSecret } = await import('/js/envelope.js');
+      const hex = bytes => Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
+      const tamper = id => id.slice(0, -1) + (id.endsWith('0') ? '1' : '0');
+      const rooms = [];
+      for (const [i, r] of v.rooms.entries()) {
+        const access = await cap.accessToken(parseSecret(r.secret));
+        const other = v.rooms[(i + 1) % v.rooms.length].secret;
+        rooms.push({
+          access: hex(access),
+          proof: cap.proofOf(access),
+          roomId: await cap.roomIdOf(access),
+          fromSecret: await cap.roomIdFromSecret(r.secret),
+          matches: await cap.linkMatches(r.roomId, r.secret),
+          tamperedIdMatches: await cap.linkMatches(tamper(r.roomId), r.secret),
+          otherSecretMatches: await cap.linkMatches(r.roomId, other),
+        });
+      }
+      const members = [];
+      for (const m of v.members) members.push({ memberId: await cap.memberIdOf(parseSecret(m.memberKey)) });
+      const fresh = cap.newMemberKey();
+      return { rooms, members, newMemberKeyLength: fresh.length, newMemberId: await cap.memberIdOf(fresh) };
+    }, args.capabilityVectors);
+    console.log('capability vectors checked in the page');
+
     const errorTexts = await page.evaluate(async codes => {
       const { describeError } = await import('/js/errors.js');
       return Object.fromEntries(codes.map(code => [code, describeError({ code })]));
@@ -265,7 +292,7 @@ const scenarios = {
     const shown = await texts(page);
     await page.close({ runBeforeUnload: true });
     await browser.close();
-    return { vectors, errorTexts, windowShown, shown };
+    return { vectors, capability, errorTexts, windowShown, shown };
   },
 };
 

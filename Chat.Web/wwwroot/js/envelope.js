@@ -85,7 +85,7 @@ export function fromBase64(text) {
   }
 }
 
-function toBase64Url(bytes) {
+export function toBase64Url(bytes) {
   return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 

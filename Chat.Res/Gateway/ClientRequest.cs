@@ -10,6 +10,7 @@ public enum ClientRequestKind
     Unsubscribe,
     Get,
     Call,
+    Auth,
 }
 
 /// <summary>
@@ -100,6 +101,7 @@ public sealed record ClientRequest(JsonNode? Id, ClientRequestKind Kind, string 
             "unsubscribe" => ClientRequestKind.Unsubscribe,
             "get" => ClientRequestKind.Get,
             "call" => ClientRequestKind.Call,
+            "auth" => ClientRequestKind.Auth,
             _ => null,
         };
         if (kind is null)
@@ -108,7 +110,7 @@ public sealed record ClientRequest(JsonNode? Id, ClientRequestKind Kind, string 
             return null;
         }
 
-        if (kind == ClientRequestKind.Call)
+        if (kind is ClientRequestKind.Call or ClientRequestKind.Auth)
         {
             var last = target.LastIndexOf('.');
             if (last <= 0 || !IsValidRid(target[..last]) || !IsValidToken(target.AsSpan(last + 1), MaxMethodLength))

@@ -24,6 +24,7 @@ internal sealed partial class GatewayConnection : IResourceListener, IDisposable
     private readonly FrameWriter _writer;
     private readonly ConnectionSubscriptions _subscriptions;
     private readonly RequestDispatcher _dispatcher;
+    private readonly ConnectionToken _token = new();
     private readonly ConcurrencyLimiter _inFlight;
     private readonly CancellationTokenSource _reading = new();
 
@@ -35,6 +36,7 @@ internal sealed partial class GatewayConnection : IResourceListener, IDisposable
         ResourceCache cache,
         RateLimiter requestRate,
         BadInputLog badInput,
+        Action applyReceivedTokens,
         ILogger logger)
     {
         Cid = cid;
@@ -47,7 +49,7 @@ internal sealed partial class GatewayConnection : IResourceListener, IDisposable
         _writer.Overflowed += OnOverflowed;
         _writer.CloseSent += () => _reading.CancelAfter(CloseHandshakeTimeout);
         _subscriptions = new ConnectionSubscriptions(this, cache, _writer.TryWrite);
-        _dispatcher = new RequestDispatcher(cid, this, options, requester, cache, _subscriptions);
+        _dispatcher = new RequestDispatcher(cid, this, options, requester, cache, _subscriptions, _token, applyReceivedTokens);
         _inFlight = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = options.MaxRequestsInFlight, QueueLimit = 0 });
     }
 
@@ -119,6 +121,16 @@ internal sealed partial class GatewayConnection : IResourceListener, IDisposable
     {
         _inFlight.Dispose();
         _reading.Dispose();
+    }
+
+    /// <summary>
+    /// A service set (or cleared) this connection's token: every subscription's access is checked
+    /// again with it, as Resgate does, and those no longer granted end.
+    /// </summary>
+    public void SetToken(JsonNode? token)
+    {
+        _token.Set(token);
+        _ = _dispatcher.RecheckAccessAsync([">"], CancellationToken.None);
     }
 
     public void OnResourceEvent(string rid, byte[] frame) => _subscriptions.OnEvent(rid, frame);

@@ -4,7 +4,8 @@ namespace Chat.Res.Gateway;
 
 /// <summary>
 /// What each client request does, as Resgate does it: access checks, subscribe with reference
-/// closure, get, unsubscribe, calls (with resource responses) and version.
+/// closure, get, unsubscribe, calls and auth (with resource responses), version. Access, call and
+/// auth requests carry the connection's token.
 /// </summary>
 internal sealed class RequestDispatcher(
     string cid,
@@ -12,7 +13,9 @@ internal sealed class RequestDispatcher(
     GatewayOptions options,
     ServiceRequester requester,
     ResourceCache cache,
-    ConnectionSubscriptions subscriptions)
+    ConnectionSubscriptions subscriptions,
+    ConnectionToken token,
+    Action applyReceivedTokens)
 {
     public const string Protocol = "1.2.3";
 
@@ -48,6 +51,8 @@ internal sealed class RequestDispatcher(
                     : subscriptions.TryRemoveDirect(request.Rid, count) ? Reply.Of(null) : Reply.Fail(ResError.NoSubscription);
             case ClientRequestKind.Get:
                 return await GetAsync(request.Rid, cancellationToken);
+            case ClientRequestKind.Auth:
+                return await AuthAsync(request.Rid, request.Method!, request.Params, cancellationToken);
             default:
                 return await CallAsync(request.Rid, request.Method!, request.Params, cancellationToken);
         }
@@ -122,13 +127,23 @@ internal sealed class RequestDispatcher(
             return Reply.Fail(ResError.AccessDenied);
         }
 
-        var body = new JsonObject { ["token"] = null, ["cid"] = cid };
-        if (parameters is not null)
-        {
-            body["params"] = parameters.DeepClone();
-        }
+        var response = await requester.RequestAsync($"call.{rid}.{method}", Body(parameters), cancellationToken);
+        return await ReplyToAsync(response, cancellationToken);
+    }
 
-        var response = await requester.RequestAsync($"call.{rid}.{method}", body, cancellationToken);
+    /// <summary>
+    /// <c>auth.{rid}.{method}</c>: no access check (it is how a connection gets access). A token the
+    /// service set on the way is in force before the client hears the answer.
+    /// </summary>
+    private async Task<Reply> AuthAsync(string rid, string method, JsonNode? parameters, CancellationToken cancellationToken)
+    {
+        var response = await requester.RequestAsync($"auth.{rid}.{method}", Body(parameters), cancellationToken);
+        applyReceivedTokens();
+        return await ReplyToAsync(response, cancellationToken);
+    }
+
+    private async Task<Reply> ReplyToAsync(ServiceReply response, CancellationToken cancellationToken)
+    {
         if (response.Error is not null)
         {
             return Reply.Fail(response.Error);
@@ -150,9 +165,20 @@ internal sealed class RequestDispatcher(
         return Reply.Of(new JsonObject { ["payload"] = response.Result });
     }
 
+    private JsonObject Body(JsonNode? parameters)
+    {
+        var body = new JsonObject { ["token"] = token.Current, ["cid"] = cid };
+        if (parameters is not null)
+        {
+            body["params"] = parameters.DeepClone();
+        }
+
+        return body;
+    }
+
     private async Task<(AccessGrant Access, ResError? Error)> AccessAsync(string rid, CancellationToken cancellationToken)
     {
-        var response = await requester.RequestAsync($"access.{rid}", new JsonObject { ["token"] = null, ["cid"] = cid }, cancellationToken);
+        var response = await requester.RequestAsync($"access.{rid}", new JsonObject { ["token"] = token.Current, ["cid"] = cid }, cancellationToken);
         return response.Error is not null ? (AccessGrant.None, response.Error) : (AccessGrant.Read(response.Result), null);
     }
 

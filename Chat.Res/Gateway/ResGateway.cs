@@ -31,7 +31,8 @@ public sealed partial class ResGateway : BackgroundService
     private readonly PartitionedRateLimiter<string> _requestRates;
     private readonly BadInputLog _badInput;
     private readonly Lock _lock = new();
-    private readonly HashSet<GatewayConnection> _connections = [];
+    private readonly Dictionary<string, GatewayConnection> _connections = new(StringComparer.Ordinal);
+    private TokenEvents? _tokens;
 
     public ResGateway(
         IOptions<GatewayOptions> options,
@@ -118,10 +119,10 @@ public sealed partial class ResGateway : BackgroundService
     public async Task ServeAsync(WebSocket socket, CancellationToken cancellationToken)
     {
         var cid = NewId();
-        using var connection = new GatewayConnection(cid, socket, _options, _requester, _cache, new ConnectionRate(_requestRates, cid), _badInput, _logger);
+        using var connection = new GatewayConnection(cid, socket, _options, _requester, _cache, new ConnectionRate(_requestRates, cid), _badInput, ApplyReceivedTokens, _logger);
         lock (_lock)
         {
-            _connections.Add(connection);
+            _connections.Add(cid, connection);
         }
 
         GatewayMetrics.Connections.Add(1);
@@ -134,7 +135,7 @@ public sealed partial class ResGateway : BackgroundService
             GatewayMetrics.Connections.Add(-1);
             lock (_lock)
             {
-                _connections.Remove(connection);
+                _connections.Remove(cid);
             }
 
             var rids = connection.Close();
@@ -160,11 +161,17 @@ public sealed partial class ResGateway : BackgroundService
         }
     }
 
-    /// <summary>Listens for <c>system.reset</c>: cached resources are re-fetched, access is checked again.</summary>
+    /// <summary>
+    /// Listens for <c>system.reset</c> (cached resources are re-fetched, access is checked again) and
+    /// for connection tokens.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await _nats.ConnectAsync();
         await using var resets = await _nats.SubscribeCoreAsync<byte[]>("system.reset", cancellationToken: stoppingToken);
+        await using var tokens = await _nats.SubscribeCoreAsync<byte[]>("conn.*.token", cancellationToken: stoppingToken);
+        _tokens = new TokenEvents(tokens, ConnectionOf);
+        var tokenPump = _tokens.PumpAsync(stoppingToken);
         try
         {
             await foreach (var message in resets.Msgs.ReadAllAsync(stoppingToken))
@@ -180,7 +187,7 @@ public sealed partial class ResGateway : BackgroundService
                     List<GatewayConnection> connections;
                     lock (_lock)
                     {
-                        connections = [.. _connections];
+                        connections = [.. _connections.Values];
                     }
 
                     await Task.WhenAll(connections.Select(c => c.RecheckAccessAsync(access, stoppingToken)));
@@ -189,6 +196,18 @@ public sealed partial class ResGateway : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+
+        await tokenPump;
+    }
+
+    private void ApplyReceivedTokens() => _tokens?.ApplyReceived();
+
+    private GatewayConnection? ConnectionOf(string cid)
+    {
+        lock (_lock)
+        {
+            return _connections.GetValueOrDefault(cid);
         }
     }
 

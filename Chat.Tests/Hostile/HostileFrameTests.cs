@@ -28,7 +28,7 @@ public sealed class HostileFrameTests(PostgresFixture postgres) : HostileSpec(po
         "call.room.",
         "get.room.ünïcode",
         "get.room.a\r\nPUB x 1",
-        "auth.room.x.unlock",
+        "auth.room.x y.unlock",
         "new.room",
         "",
     };

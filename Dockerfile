@@ -14,11 +14,13 @@ WORKDIR /src
 # Project files first, so the package restore stays cached until a dependency changes.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY Chat.Actors/Chat.Actors.csproj Chat.Actors/
+COPY Chat.Client/Chat.Client.csproj Chat.Client/
 COPY Chat.Res/Chat.Res.csproj Chat.Res/
 COPY Chat.Web/Chat.Web.csproj Chat.Web/package.json Chat.Web/package-lock.json Chat.Web/
 RUN dotnet restore Chat.Web/Chat.Web.csproj
 COPY schema/ schema/
 COPY Chat.Actors/ Chat.Actors/
+COPY Chat.Client/ Chat.Client/
 COPY Chat.Res/ Chat.Res/
 COPY Chat.Web/ Chat.Web/
 RUN dotnet publish Chat.Web/Chat.Web.csproj -c Release --no-restore -o /app

@@ -23,7 +23,7 @@ public sealed class JournalRoomHistory(ActorSystem system) : IRoomHistory
             .Collect(envelope => envelope.Event is MessageAppended, envelope => (MessageAppended)envelope.Event)
             .Where(m => m.Seq >= range.From)
             .TakeWhile(m => m.Seq <= range.To)
-            .Select(m => new StoredMessage(m.MessageId, m.Seq, m.Ciphertext, m.Nonce, m.At))
+            .Select(m => new StoredMessage(m.MessageId, m.Seq, m.Ciphertext, m.Nonce, m.At, m.Member))
             .RunWith(Sink.Seq<StoredMessage>(), _materializer);
         return messages.ToImmutableArray();
     }

@@ -9,6 +9,10 @@ public static class RoomErrors
     public const string MethodNotFound = "system.methodNotFound";
     public const string InvalidParams = "system.invalidParams";
     public const string InternalError = "system.internalError";
+    public const string InvalidRequest = "system.invalidRequest";
+    public const string AccessDenied = "system.accessDenied";
+    public const string WrongKey = "room.wrongKey";
+    public const string TooManyRooms = "room.tooManyRooms";
     public const string Closed = "room.closed";
     public const string NotJoined = "room.notJoined";
     public const string Full = "room.full";

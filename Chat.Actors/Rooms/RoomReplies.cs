@@ -43,13 +43,15 @@ public sealed record MessageList(ImmutableArray<StoredMessage> Messages) : RoomR
 /// <summary>The <c>room.{id}.participants</c> collection, in join order.</summary>
 public sealed record ParticipantList(ImmutableArray<Participant> Participants) : RoomReply;
 
-public sealed record StoredMessage(Guid Id, long Seq, byte[] Ciphertext, byte[] Nonce, DateTimeOffset SentAt)
+/// <summary>A message as readers get it; <see cref="Member"/> is the sender stamp, null for messages stored before it.</summary>
+public sealed record StoredMessage(Guid Id, long Seq, byte[] Ciphertext, byte[] Nonce, DateTimeOffset SentAt, string? Member = null)
 {
     /// <summary>
     /// JSON around one message item besides its base64: the data wrapper, id, seq (up to 19 digits),
-    /// sentAt, names, quotes and the separating comma come to 144 bytes at most; rounded up.
+    /// sentAt, member (up to 64 characters), names, quotes and the separating comma come to 220 bytes at
+    /// most; rounded up.
     /// </summary>
-    public const int ItemOverheadBytes = 160;
+    public const int ItemOverheadBytes = 224;
 
     /// <summary>Bytes this message takes in a response (the window, a history page); what their byte limit counts.</summary>
     public int ResponseBytes() => ResponseBytesFor(Ciphertext.Length, Nonce.Length);

@@ -37,7 +37,7 @@ public sealed partial record RoomState
 
     private RoomState ApplyMessage(MessageAppended appended, List<RoomChange>? changes)
     {
-        var message = new StoredMessage(appended.MessageId, appended.Seq, appended.Ciphertext, appended.Nonce, appended.At);
+        var message = new StoredMessage(appended.MessageId, appended.Seq, appended.Ciphertext, appended.Nonce, appended.At, appended.Member);
         var size = message.ResponseBytes();
 
         // Oldest out until the new message fits by count and by bytes; one remove each, before the

@@ -108,7 +108,7 @@ public sealed partial record RoomState
         var seq = LastSeq + 1;
         return Decision.Of(
             new MessageAccepted(seq),
-            new MessageAppended(RoomId, messageId, seq, box.Ciphertext, box.Nonce, now),
+            new MessageAppended(RoomId, messageId, seq, box.Ciphertext, box.Nonce, now, member.Id),
             new MemberSent(member.Id, send.Cid, bytes, now));
     }
 

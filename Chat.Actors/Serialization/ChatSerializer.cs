@@ -20,9 +20,9 @@ public sealed class ChatSerializer : SerializerWithStringManifest
     private static readonly FrozenDictionary<Type, string> ManifestByType = new Dictionary<Type, string>
     {
         [typeof(RoomActivated)] = "RoomActivated.v1",
-        [typeof(MessageAppended)] = "MessageAppended.v1",
+        [typeof(MessageAppended)] = "MessageAppended.v2",
         [typeof(RoomDeactivated)] = "RoomDeactivated.v1",
-        [typeof(RoomSnapshot)] = "RoomSnapshot.v1",
+        [typeof(RoomSnapshot)] = "RoomSnapshot.v2",
         [typeof(RoomRequest)] = "RoomRequest.v1",
         [typeof(JoinRoom)] = "JoinRoom.v1",
         [typeof(Heartbeat)] = "Heartbeat.v1",
@@ -47,8 +47,20 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         [typeof(RoomStats)] = "RoomStats.v1",
     }.ToFrozenDictionary();
 
-    private static readonly FrozenDictionary<string, Type> TypeByManifest =
-        ManifestByType.ToFrozenDictionary(pair => pair.Value, pair => pair.Key);
+    /// <summary>
+    /// Shapes no longer written but still in journals and snapshot stores. Each later shape only added an
+    /// optional property, so the old JSON reads into today's record with that property null.
+    /// </summary>
+    private static readonly Dictionary<string, Type> ReadOnlyManifests = new()
+    {
+        ["MessageAppended.v1"] = typeof(MessageAppended),
+        ["RoomSnapshot.v1"] = typeof(RoomSnapshot),
+    };
+
+    private static readonly FrozenDictionary<string, Type> TypeByManifest = ManifestByType
+        .Select(pair => KeyValuePair.Create(pair.Value, pair.Key))
+        .Concat(ReadOnlyManifests)
+        .ToFrozenDictionary();
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

@@ -15,6 +15,18 @@ public static class ResJson
 {
     public static readonly byte[] AccessGranted = """{"result":{"get":true,"call":"*"}}"""u8.ToArray();
 
+    /// <summary>Resgate answers <c>system.accessDenied</c> to the client; the reason is the service's to keep.</summary>
+    public static readonly byte[] AccessDenied = """{"result":{"get":false}}"""u8.ToArray();
+
+    /// <summary>The payload of <c>conn.{cid}.token</c>.</summary>
+    public static byte[] TokenEvent(UnlockedRooms token) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WritePropertyName("token");
+        token.WriteTo(w);
+        w.WriteEndObject();
+    });
+
     public static readonly byte[] NullResult = """{"result":null}"""u8.ToArray();
 
     public static byte[] Error(string code, string message) => Write(w =>
@@ -211,6 +223,11 @@ public static class ResJson
         w.WriteBase64String("ciphertext", message.Ciphertext);
         w.WriteBase64String("nonce", message.Nonce);
         w.WriteString("sentAt", Timestamp(message.SentAt));
+        if (message.Member is { } member)
+        {
+            w.WriteString("member", member);
+        }
+
         w.WriteEndObject();
     }
 

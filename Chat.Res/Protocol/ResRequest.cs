@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Chat.Actors.Rooms;
+using Chat.Client.Envelope;
 
 namespace Chat.Res.Protocol;
 
@@ -8,13 +10,14 @@ public enum ResRequestType
     Access,
     Get,
     Call,
+    Auth,
 }
 
 /// <summary>
 /// A RES service request as Resgate sends it: the subject says what (<c>get.room.{id}</c>,
 /// <c>call.room.{id}.join</c>), the JSON body carries <c>cid</c>, <c>token</c> and <c>params</c>.
 /// </summary>
-public static class ResRequest
+public static partial class ResRequest
 {
     /// <summary>Our own messages nest three levels at most; a deeper body is refused, not walked.</summary>
     public const int MaxBodyDepth = 8;
@@ -44,14 +47,14 @@ public static class ResRequest
                 type = ResRequestType.Get;
                 resourceName = rest;
                 return true;
-            case "call":
+            case "call" or "auth":
                 var last = rest.LastIndexOf('.');
                 if (last <= 0 || last == rest.Length - 1)
                 {
                     return false;
                 }
 
-                type = ResRequestType.Call;
+                type = subject[0] == 'c' ? ResRequestType.Call : ResRequestType.Auth;
                 resourceName = rest[..last];
                 method = rest[(last + 1)..];
                 return true;
@@ -60,19 +63,10 @@ public static class ResRequest
         }
     }
 
-    /// <summary>
-    /// Turns a call into a room command. Every problem with the body or its parameters is an
-    /// answer (<see cref="RoomRejected"/>), never an exception.
-    /// </summary>
-    public static RoomRejected? TryParseCall(RoomResource resource, string method, ReadOnlyMemory<byte> body, out IRoomCommand command)
+    /// <summary>Reads a request body: a JSON object (an empty body reads as <c>{}</c>), or an answer saying why not.</summary>
+    public static RoomRejected? TryReadBody(ReadOnlyMemory<byte> body, out JsonDocument document)
     {
-        command = null!;
-        if (!IsKnownMethod(resource.Kind, method))
-        {
-            return new RoomRejected(RoomErrors.MethodNotFound, $"{resource.Rid} has no method '{method}'.");
-        }
-
-        JsonDocument document;
+        document = null!;
         try
         {
             document = JsonDocument.Parse(body.IsEmpty ? "{}"u8.ToArray() : body, DocumentOptions);
@@ -82,35 +76,104 @@ public static class ResRequest
             return RoomErrors.Invalid($"The request body is not JSON (or nests deeper than {MaxBodyDepth} levels).");
         }
 
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            document = null!;
+            return RoomErrors.Invalid("The request body must be a JSON object.");
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Turns a call into a room command. Every problem with the body or its parameters is an
+    /// answer (<see cref="RoomRejected"/>), never an exception.
+    /// </summary>
+    public static RoomRejected? TryParseCall(RoomResource resource, string method, ReadOnlyMemory<byte> body, out IRoomCommand command)
+    {
+        command = null!;
+        if (TryReadBody(body, out var document) is { } unreadable)
+        {
+            return unreadable;
+        }
+
         using (document)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return RoomErrors.Invalid("The request body must be a JSON object.");
-            }
-
-            var root = document.RootElement;
-            var args = new Args(root.TryGetProperty("params", out var p) ? p : default);
-            if (args.Element.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object))
-            {
-                return RoomErrors.Invalid("params must be an object.");
-            }
-
-            var cid = root.TryGetProperty("cid", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-            var roomId = resource.RoomId;
-            var parsed = (resource.Kind, method) switch
-            {
-                (RoomResourceKind.Room, "join") => ParseJoin(args, roomId, cid),
-                (RoomResourceKind.Room, "heartbeat") => Build(args, a => new Heartbeat(roomId, a.String("member"), cid)),
-                (RoomResourceKind.Room, "leave") => Build(args, a => new LeaveRoom(roomId, a.String("member"))),
-                (RoomResourceKind.Messages, "send") => Build(args, a => new SendMessage(
-                    roomId, a.String("id"), a.String("ciphertext"), a.String("nonce"), a.String("member"), cid)),
-                _ => Build(args, a => new GetHistory(roomId, a.Int64("before"), a.Int32("limit"))),
-            };
-            command = parsed.Command!;
-            return parsed.Error;
+            return TryParseCall(resource, method, document.RootElement, out command);
         }
     }
+
+    /// <summary>
+    /// A member-bound call carries the member's key, never its id: the id is derived here, at the edge, so
+    /// that only the key's holder can act as that member and the key goes no further than this parse
+    /// (not into a room command, an event, a log or another node).
+    /// </summary>
+    public static RoomRejected? TryParseCall(RoomResource resource, string method, JsonElement root, out IRoomCommand command)
+    {
+        command = null!;
+        if (!IsKnownMethod(resource.Kind, method))
+        {
+            return new RoomRejected(RoomErrors.MethodNotFound, $"{resource.Rid} has no method '{method}'.");
+        }
+
+        var args = new Args(root.TryGetProperty("params", out var p) ? p : default);
+        if (args.Element.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object))
+        {
+            return RoomErrors.Invalid("params must be an object.");
+        }
+
+        var cid = CidOf(root);
+        var roomId = resource.RoomId;
+        var parsed = (resource.Kind, method) switch
+        {
+            (RoomResourceKind.Room, "join") => ParseJoin(args, roomId, cid),
+            (RoomResourceKind.Room, "heartbeat") => Build(args, a => new Heartbeat(roomId, a.MemberId(), cid)),
+            (RoomResourceKind.Room, "leave") => Build(args, a => new LeaveRoom(roomId, a.MemberId())),
+            (RoomResourceKind.Messages, "send") => Build(args, a => new SendMessage(
+                roomId, a.String("id"), a.String("ciphertext"), a.String("nonce"), a.MemberId(), cid)),
+            _ => Build(args, a => new GetHistory(roomId, a.Int64("before"), a.Int32("limit"))),
+        };
+        command = parsed.Command!;
+        return parsed.Error;
+    }
+
+    /// <summary>The <c>proof</c> of <c>auth.room.{id}.unlock</c> and the connection it is for.</summary>
+    public static RoomRejected? TryParseUnlock(RoomResource resource, string method, JsonElement root, out string proof, out string cid)
+    {
+        proof = string.Empty;
+        cid = string.Empty;
+        if (resource.Kind != RoomResourceKind.Room || method != UnlockMethod)
+        {
+            return new RoomRejected(RoomErrors.MethodNotFound, $"{resource.Rid} has no auth method '{method}'.");
+        }
+
+        // The cid becomes part of the subject the token is published on: a dot or a wildcard in it would aim elsewhere.
+        if (CidOf(root) is not { } id || !CidPattern().IsMatch(id))
+        {
+            return new RoomRejected(RoomErrors.InvalidRequest, "An auth request names its connection (cid).");
+        }
+
+        cid = id;
+        var args = new Args(root.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object ? p : default);
+        try
+        {
+            proof = args.String("proof") ?? throw new WrongTypeException("proof is required.");
+            return null;
+        }
+        catch (WrongTypeException e)
+        {
+            return RoomErrors.Invalid(e.Message);
+        }
+    }
+
+    public const string UnlockMethod = "unlock";
+
+    private static string? CidOf(JsonElement root) =>
+        root.TryGetProperty("cid", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CidPattern();
 
     public static bool IsKnownMethod(RoomResourceKind kind, string method) => (kind, method) switch
     {
@@ -125,7 +188,7 @@ public static class ResRequest
         var payload = profile.Element.ValueKind == JsonValueKind.Undefined
             ? null
             : new EncryptedPayload(profile.String("ciphertext"), profile.String("nonce"));
-        return new JoinRoom(roomId, a.String("member"), cid, payload);
+        return new JoinRoom(roomId, a.MemberId(), cid, payload);
     });
 
     private static (IRoomCommand? Command, RoomRejected? Error) Build(Args args, Func<Args, IRoomCommand> build)
@@ -167,6 +230,14 @@ public static class ResRequest
             null => null,
             { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out var n) => n,
             _ => throw new WrongTypeException($"{name} must be an integer."),
+        };
+
+        /// <summary>The member id of <c>memberKey</c>; a missing or malformed key is a wrong parameter.</summary>
+        public string MemberId() => String("memberKey") switch
+        {
+            null => throw new WrongTypeException("memberKey is required: the tab's member key (32 bytes, base64url)."),
+            { } text when MemberKey.TryParse(text, out var key) => key.MemberId,
+            _ => throw new WrongTypeException("memberKey must be 32 bytes as 43 base64url characters without padding."),
         };
 
         public Args Object(string name) => Get(name) switch

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using Chat.Actors.Rooms;
+using Chat.Client.Envelope;
 using Chat.Res.Diagnostics;
 using Chat.Res.Hosting;
 using Chat.Res.Protocol;
@@ -55,6 +56,7 @@ public sealed partial class ResService(
             await nats.SubscribeCoreAsync<byte[]>("access.room.>", group, cancellationToken: stoppingToken),
             await nats.SubscribeCoreAsync<byte[]>("get.room.>", group, cancellationToken: stoppingToken),
             await nats.SubscribeCoreAsync<byte[]>("call.room.>", group, cancellationToken: stoppingToken),
+            await nats.SubscribeCoreAsync<byte[]>("auth.room.>", group, cancellationToken: stoppingToken),
             await nats.SubscribeCoreAsync<byte[]>("conn.*.disconnect", group, cancellationToken: stoppingToken),
         };
 
@@ -138,29 +140,83 @@ public sealed partial class ResService(
             return ResJson.Error(RoomErrors.NotFound, "Not found");
         }
 
-        switch (type)
+        if (type == ResRequestType.Get)
         {
-            case ResRequestType.Access:
-                return ResJson.AccessGranted;
-            case ResRequestType.Get:
-                IRoomCommand get = resource.Kind switch
-                {
-                    RoomResourceKind.Messages => new GetMessages(resource.RoomId),
-                    RoomResourceKind.Participants => new GetParticipants(resource.RoomId),
-                    _ => new GetRoom(resource.RoomId),
-                };
-                _rooms.Tell(new RoomRequest(get, replyTo));
-                return null;
-            default:
-                if (ResRequest.TryParseCall(resource, method!, body, out var command) is { } rejected)
-                {
-                    _badInput.Record("NATS", rejected.Code);
-                    return ResJson.Error(rejected);
-                }
-
-                _rooms.Tell(new RoomRequest(command, replyTo));
-                return null;
+            // A get carries no token in RES: the gateway asks access first, and only gateways reach NATS.
+            IRoomCommand get = resource.Kind switch
+            {
+                RoomResourceKind.Messages => new GetMessages(resource.RoomId),
+                RoomResourceKind.Participants => new GetParticipants(resource.RoomId),
+                _ => new GetRoom(resource.RoomId),
+            };
+            _rooms.Tell(new RoomRequest(get, replyTo));
+            return null;
         }
+
+        if (ResRequest.TryReadBody(body, out var document) is { } unreadable)
+        {
+            _badInput.Record("NATS", unreadable.Code);
+            return ResJson.Error(unreadable);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var unlocked = UnlockedRooms.FromRequest(root);
+            switch (type)
+            {
+                case ResRequestType.Access:
+                    return unlocked.Contains(resource.RoomId) ? ResJson.AccessGranted : ResJson.AccessDenied;
+                case ResRequestType.Auth:
+                    return Unlock(resource, method!, root, unlocked);
+                default:
+                    // Resgate has asked access before any call; this check holds for whoever else reaches NATS.
+                    if (!unlocked.Contains(resource.RoomId))
+                    {
+                        _badInput.Record("NATS", RoomErrors.AccessDenied);
+                        return ResJson.Error(RoomErrors.AccessDenied, "Access denied: unlock the room first.");
+                    }
+
+                    if (ResRequest.TryParseCall(resource, method!, root, out var command) is { } rejected)
+                    {
+                        _badInput.Record("NATS", rejected.Code);
+                        return ResJson.Error(rejected);
+                    }
+
+                    _rooms.Tell(new RoomRequest(command, replyTo));
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>auth.room.{id}.unlock</c>: a proof whose room id is this room adds the room to the connection's
+    /// token. The token event goes out before the reply, on the same connection, so the gateway holds the
+    /// new token by the time the client hears that the unlock succeeded (docs/capability.md).
+    /// </summary>
+    private byte[] Unlock(RoomResource resource, string method, JsonElement root, UnlockedRooms unlocked)
+    {
+        if (ResRequest.TryParseUnlock(resource, method, root, out var proof, out var cid) is { } rejected)
+        {
+            _badInput.Record("NATS", rejected.Code);
+            return ResJson.Error(rejected);
+        }
+
+        if (!RoomCapability.ProofMatches(resource.RoomId, proof))
+        {
+            _badInput.Record("NATS", RoomErrors.WrongKey);
+            return ResJson.Error(RoomErrors.WrongKey, "This link's key does not open this room.");
+        }
+
+        if (unlocked.IsFull && !unlocked.Contains(resource.RoomId))
+        {
+            return ResJson.Error(
+                RoomErrors.TooManyRooms,
+                $"One connection can hold {UnlockedRooms.MaxRooms} rooms; open this one in a new connection.");
+        }
+
+        outbox.Publish($"conn.{cid}.token", ResJson.TokenEvent(unlocked.With(resource.RoomId)));
+        return ResJson.NullResult;
     }
 
     /// <summary><c>conn.{cid}.disconnect</c> from our embedded gateway (design section 5): a hint, never answered.</summary>

@@ -203,18 +203,19 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec
         return client;
     }
 
-    internal static JsonObject JoinParams(string member) => new()
+    /// <summary>A join's parameters; <paramref name="memberKey"/> is a key from <see cref="TestPayloads.NewMemberKey"/>.</summary>
+    internal static JsonObject JoinParams(string memberKey) => new()
     {
-        ["member"] = member,
+        ["memberKey"] = memberKey,
         ["profile"] = new JsonObject { ["ciphertext"] = TestPayloads.Base64(48), ["nonce"] = TestPayloads.Base64(12) },
     };
 
-    internal static JsonObject SendParams(string member, int ciphertextBytes = 64) => new()
+    internal static JsonObject SendParams(string memberKey, int ciphertextBytes = 64) => new()
     {
         ["id"] = Guid.NewGuid().ToString(),
         ["ciphertext"] = TestPayloads.Base64(ciphertextBytes),
         ["nonce"] = TestPayloads.Base64(12),
-        ["member"] = member,
+        ["memberKey"] = memberKey,
     };
 
     private static async Task WaitUntil(Func<bool> condition)

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Gateway;
 
@@ -80,6 +81,18 @@ public sealed class WsClient : IAsyncDisposable
 
         await SendRawAsync(request.ToJsonString());
         return await waiting.Task.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    /// <summary>Shows a room's proof, as the page does on every connect: <c>auth.room.{id}.unlock</c>.</summary>
+    public async Task<JsonObject> UnlockAsync(string room, string? proof = null)
+    {
+        var unlocked = await RequestAsync($"auth.room.{room}.unlock", new JsonObject { ["proof"] = proof ?? TestPayloads.ProofOf(room) });
+        if (proof is null && unlocked["error"] is { } error)
+        {
+            throw new InvalidOperationException($"Unlocking {room} failed: {error.ToJsonString()}");
+        }
+
+        return unlocked;
     }
 
     public async Task SendRawAsync(string text) =>

@@ -167,7 +167,7 @@ public sealed partial class ResGateway : BackgroundService
     /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await _nats.ConnectAsync();
+        await NatsConnectRetry.ConnectAsync(_nats, stoppingToken);
         await using var resets = await _nats.SubscribeCoreAsync<byte[]>("system.reset", cancellationToken: stoppingToken);
         await using var tokens = await _nats.SubscribeCoreAsync<byte[]>("conn.*.token", cancellationToken: stoppingToken);
         _tokens = new TokenEvents(tokens, ConnectionOf);

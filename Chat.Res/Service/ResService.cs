@@ -10,8 +10,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
-using Polly;
-using Polly.Retry;
 
 namespace Chat.Res.Service;
 
@@ -29,18 +27,6 @@ public sealed partial class ResService(
 {
     private static readonly JsonDocumentOptions HintDocumentOptions = new() { MaxDepth = ResRequest.MaxBodyDepth };
 
-    // NATS may come up after the node (compose, one-machine scripts): keep trying for about a minute.
-    private static readonly ResiliencePipeline ConnectRetry = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<NatsException>(),
-            MaxRetryAttempts = 20,
-            Delay = TimeSpan.FromMilliseconds(250),
-            BackoffType = DelayBackoffType.Exponential,
-            MaxDelay = TimeSpan.FromSeconds(5),
-        })
-        .Build();
-
     private readonly BadInputLog _badInput = new(logger, "Service", TimeSpan.FromMinutes(1));
 
     private IActorRef _rooms = ActorRefs.Nobody;
@@ -48,7 +34,7 @@ public sealed partial class ResService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _rooms = await roomRegion.GetAsync(stoppingToken);
-        await ConnectRetry.ExecuteAsync(async _ => await nats.ConnectAsync(), stoppingToken);
+        await NatsConnectRetry.ConnectAsync(nats, stoppingToken);
 
         var group = options.Value.QueueGroup;
         var subscriptions = new[]

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Chat.Actors.Rooms;
+using MemberKey = Chat.Client.Envelope.MemberKey;
 using Chat.Res.Hosting;
 using Chat.Res.Protocol;
 
@@ -13,11 +14,18 @@ public sealed class ResProtocolTests
 {
     private const string Room = "3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e";
 
+    private static readonly MemberKey SomeMember = MemberKey.Create();
+
+    private static readonly string Key = SomeMember.ToString();
+
+    private static readonly string MemberId = SomeMember.MemberId;
+
     [Theory]
     [InlineData("access.room.x", ResRequestType.Access, "room.x", null)]
     [InlineData("get.room.x.messages", ResRequestType.Get, "room.x.messages", null)]
     [InlineData("call.room.x.join", ResRequestType.Call, "room.x", "join")]
     [InlineData("call.room.x.messages.send", ResRequestType.Call, "room.x.messages", "send")]
+    [InlineData("auth.room.x.unlock", ResRequestType.Auth, "room.x", "unlock")]
     public void RequestSubjects_SplitIntoTypeResourceAndMethod(string subject, ResRequestType type, string resource, string? method)
     {
         ResRequest.TrySplitSubject(subject, out var actualType, out var actualResource, out var actualMethod).Should().BeTrue();
@@ -30,7 +38,8 @@ public sealed class ResProtocolTests
     [InlineData("get.")]
     [InlineData("call.room")]
     [InlineData("call.room.")]
-    [InlineData("auth.room.x.login")]
+    [InlineData("publish.room.x.login")]
+    [InlineData("auth.room")]
     [InlineData("new.room.x")]
     public void UnknownRequestSubjects_AreRefused(string subject)
     {
@@ -64,42 +73,56 @@ public sealed class ResProtocolTests
     [Fact]
     public void MissingParams_ReadAsAbsentFields_ForTheRoomToJudge()
     {
-        var rejected = ResRequest.TryParseCall(new RoomResource(Room, RoomResourceKind.Room), "heartbeat", ReadOnlyMemory<byte>.Empty, out var command);
+        var rejected = ResRequest.TryParseCall(new RoomResource(Room, RoomResourceKind.Messages), "send", Encoding.UTF8.GetBytes($$$"""{"params":{"memberKey":"{{{Key}}}"}}"""), out var command);
 
         rejected.Should().BeNull();
-        command.Should().Be(new Heartbeat(Room, null, null));
+        command.Should().Be(new SendMessage(Room, null, null, null, MemberId, null));
+    }
+
+    [Theory]
+    [InlineData("heartbeat")]
+    [InlineData("leave")]
+    [InlineData("join")]
+    public void MemberBoundCall_WithoutAMemberKey_IsRefusedAtTheEdge(string method)
+    {
+        var body = Encoding.UTF8.GetBytes("""{"params":{"member":"member_0123456789"}}""");
+
+        var rejected = ResRequest.TryParseCall(new RoomResource(Room, RoomResourceKind.Room), method, body, out _);
+
+        rejected!.Code.Should().Be("system.invalidParams");
+        rejected.Message.Should().Contain("memberKey");
     }
 
     [Fact]
     public void CallParams_BecomeTheRoomCommand_WithTheGatewaysCid()
     {
-        var body = Encoding.UTF8.GetBytes("""{"params":{"member":"member_0123456789","profile":{"ciphertext":"AAAA","nonce":"BBBB"}},"token":null,"cid":"c0pu"}""");
+        var body = Encoding.UTF8.GetBytes($$$"""{"params":{"memberKey":"{{{Key}}}","profile":{"ciphertext":"AAAA","nonce":"BBBB"}},"token":null,"cid":"c0pu"}""");
 
         var rejected = ResRequest.TryParseCall(new RoomResource(Room, RoomResourceKind.Room), "join", body, out var command);
 
         rejected.Should().BeNull();
-        command.Should().Be(new JoinRoom(Room, "member_0123456789", "c0pu", new EncryptedPayload("AAAA", "BBBB")));
+        command.Should().Be(new JoinRoom(Room, MemberId, "c0pu", new EncryptedPayload("AAAA", "BBBB")));
     }
 
     [Fact]
     public void SendParams_BecomeSendMessage_WithTheGatewaysCid()
     {
-        var body = Encoding.UTF8.GetBytes("""{"params":{"id":"i","ciphertext":"AAAA","nonce":"BBBB","member":"member_0123456789"},"token":null,"cid":"c0pu"}""");
+        var body = Encoding.UTF8.GetBytes($$$"""{"params":{"id":"i","ciphertext":"AAAA","nonce":"BBBB","memberKey":"{{{Key}}}"},"token":null,"cid":"c0pu"}""");
 
         var rejected = ResRequest.TryParseCall(new RoomResource(Room, RoomResourceKind.Messages), "send", body, out var command);
 
         rejected.Should().BeNull();
-        command.Should().Be(new SendMessage(Room, "i", "AAAA", "BBBB", "member_0123456789", "c0pu"));
+        command.Should().Be(new SendMessage(Room, "i", "AAAA", "BBBB", MemberId, "c0pu"));
     }
 
     [Fact]
     public void SendWithoutCid_BecomesSendMessageWithoutCid()
     {
-        var body = Encoding.UTF8.GetBytes("""{"params":{"id":"i","ciphertext":"AAAA","nonce":"BBBB","member":"member_0123456789"}}""");
+        var body = Encoding.UTF8.GetBytes($$$"""{"params":{"id":"i","ciphertext":"AAAA","nonce":"BBBB","memberKey":"{{{Key}}}"}}""");
 
         ResRequest.TryParseCall(new RoomResource(Room, RoomResourceKind.Messages), "send", body, out var command).Should().BeNull();
 
-        command.Should().Be(new SendMessage(Room, "i", "AAAA", "BBBB", "member_0123456789", null));
+        command.Should().Be(new SendMessage(Room, "i", "AAAA", "BBBB", MemberId, null));
     }
 
     [Fact]
@@ -123,9 +146,9 @@ public sealed class ResProtocolTests
     [Fact]
     public void MessageItems_TakeNoMoreThanTheBytesTheRoomCountsForThem()
     {
-        // The longest seq and timestamp there are, and random ciphertexts (base64 with + and /).
+        // The longest seq, timestamp and member id there are, and random ciphertexts (base64 with + and /).
         var messages = Enumerable.Range(0, 20)
-            .Select(i => new StoredMessage(Guid.NewGuid(), long.MaxValue - i, RandomNumberGenerator.GetBytes(1000 + i), RandomNumberGenerator.GetBytes(12), DateTimeOffset.UtcNow))
+            .Select(i => new StoredMessage(Guid.NewGuid(), long.MaxValue - i, RandomNumberGenerator.GetBytes(1000 + i), RandomNumberGenerator.GetBytes(12), DateTimeOffset.UtcNow, new string('m', 64)))
             .ToImmutableArray();
         var counted = messages.Sum(m => m.ResponseBytes());
         const int Envelope = 32;

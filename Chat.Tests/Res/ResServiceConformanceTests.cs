@@ -37,7 +37,7 @@ public sealed class ResServiceConformanceTests(PostgresFixture postgres) : ResSe
 
         // And it serves again after the outage.
         var room = NewRoom();
-        JsonAssert.Equal(await Gateway.RequestJsonAsync($"access.room.{room}"), """{"result":{"get":true,"call":"*"}}""");
+        JsonAssert.Equal(await Gateway.RequestJsonAsync($"access.room.{room}", new JsonObject { ["token"] = Token(room) }.ToJsonString()), """{"result":{"get":true,"call":"*"}}""");
         await JoinAsync(room, NewMember());
     }
 
@@ -45,9 +45,12 @@ public sealed class ResServiceConformanceTests(PostgresFixture postgres) : ResSe
     [InlineData("")]
     [InlineData(".messages")]
     [InlineData(".participants")]
-    public async Task Access_ForAWellFormedRoomResource_GrantsGetAndEveryCall(string suffix)
+    public async Task Access_ForAWellFormedRoomResource_WithTheRoomInTheToken_GrantsGetAndEveryCall(string suffix)
     {
-        var reply = await Gateway.RequestJsonAsync($"access.room.{NewRoom()}{suffix}", """{"token":null,"cid":"c0pu6b6aa3k0hd6e8df0"}""");
+        var room = NewRoom();
+        var body = new JsonObject { ["token"] = Token(room), ["cid"] = "c0pu6b6aa3k0hd6e8df0" }.ToJsonString();
+
+        var reply = await Gateway.RequestJsonAsync($"access.room.{room}{suffix}", body);
 
         JsonAssert.Equal(reply, """{"result":{"get":true,"call":"*"}}""");
     }
@@ -85,13 +88,13 @@ public sealed class ResServiceConformanceTests(PostgresFixture postgres) : ResSe
     {
         var room = NewRoom();
         var member = NewMember();
-        var joinBody = JoinBody(member);
+        var joinBody = JoinBody(room, member);
         var profile = JsonNode.Parse(joinBody)!["params"]!["profile"]!;
         (await Gateway.RequestJsonAsync($"call.room.{room}.join", joinBody))!["resource"].Should().NotBeNull();
         var id = Guid.NewGuid();
         var ciphertext = B64(40);
         var nonce = B64(12);
-        await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id, ciphertext, nonce));
+        await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, member, id, ciphertext, nonce));
 
         var model = await Gateway.RequestJsonAsync($"get.room.{room}");
         var messages = await Gateway.RequestJsonAsync($"get.room.{room}.messages");
@@ -105,10 +108,10 @@ public sealed class ResServiceConformanceTests(PostgresFixture postgres) : ResSe
             """);
         var sentAt = messages!["result"]!["collection"]![0]!["data"]!["sentAt"]!.GetValue<string>();
         JsonAssert.Equal(messages, $$$"""
-            {"result":{"collection":[{"data":{"id":"{{{id}}}","seq":1,"ciphertext":"{{{ciphertext}}}","nonce":"{{{nonce}}}","sentAt":"{{{sentAt}}}"}}]}}
+            {"result":{"collection":[{"data":{"id":"{{{id}}}","seq":1,"ciphertext":"{{{ciphertext}}}","nonce":"{{{nonce}}}","sentAt":"{{{sentAt}}}","member":"{{{IdOf(member)}}}"}}]}}
             """);
         JsonAssert.Equal(participants, $$$"""
-            {"result":{"collection":[{"data":{"member":"{{{member}}}","profile":{{{profile.ToJsonString()}}}}}]}}
+            {"result":{"collection":[{"data":{"member":"{{{IdOf(member)}}}","profile":{{{profile.ToJsonString()}}}}}]}}
             """);
 
         // Resgate caches a get across connections: another caller (another cid) gets the same bytes.
@@ -123,15 +126,16 @@ public sealed class ResServiceConformanceTests(PostgresFixture postgres) : ResSe
         var member = NewMember();
 
         await JoinAsync(room, member);
-        JsonAssert.Equal(await Gateway.RequestJsonAsync($"call.room.{room}.heartbeat", MemberBody(member)), """{"result":null}""");
+        JsonAssert.Equal(await Gateway.RequestJsonAsync($"call.room.{room}.heartbeat", MemberBody(room, member)), """{"result":null}""");
         var id = Guid.NewGuid();
-        JsonAssert.Equal(await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id)), """{"result":{"seq":1}}""");
-        JsonAssert.Equal(await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id)), """{"result":{"seq":1}}""");
-        var history = await Gateway.RequestJsonAsync($"call.room.{room}.messages.history", """{"params":{"before":2,"limit":10}}""");
+        JsonAssert.Equal(await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, member, id)), """{"result":{"seq":1}}""");
+        JsonAssert.Equal(await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, member, id)), """{"result":{"seq":1}}""");
+        var history = await Gateway.RequestJsonAsync($"call.room.{room}.messages.history", HistoryBody(room, before: 2, limit: 10));
         var item = history!["result"]!["messages"]![0]!;
         item["id"]!.GetValue<string>().Should().Be(id.ToString());
         item["seq"]!.GetValue<long>().Should().Be(1);
-        item.AsObject().Select(p => p.Key).Should().BeEquivalentTo("id", "seq", "ciphertext", "nonce", "sentAt");
-        JsonAssert.Equal(await Gateway.RequestJsonAsync($"call.room.{room}.leave", MemberBody(member)), """{"result":null}""");
+        item.AsObject().Select(p => p.Key).Should().BeEquivalentTo("id", "seq", "ciphertext", "nonce", "sentAt", "member");
+        item["member"]!.GetValue<string>().Should().Be(IdOf(member), "the sender stamp is the member id the key derives");
+        JsonAssert.Equal(await Gateway.RequestJsonAsync($"call.room.{room}.leave", MemberBody(room, member)), """{"result":null}""");
     }
 }

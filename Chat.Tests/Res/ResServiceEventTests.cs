@@ -20,17 +20,17 @@ public sealed class ResServiceEventTests(PostgresFixture postgres) : ResServiceS
         await using var everything = await Gateway.Connection.SubscribeCoreAsync<byte[]>(">");
         await Gateway.Connection.PingAsync();
 
-        var joinBody = JoinBody(member);
+        var joinBody = JoinBody(room, member);
         await Gateway.Connection.PublishAsync($"call.room.{room}.join", Encoding.UTF8.GetBytes(joinBody), replyTo: inbox);
         var joinSeen = await CollectUntilReply(everything, room, inbox);
 
         var id = Guid.NewGuid();
         var sendInbox = Gateway.NewInbox();
-        await Gateway.Connection.PublishAsync($"call.room.{room}.messages.send", Encoding.UTF8.GetBytes(SendBody(member, id)), replyTo: sendInbox);
+        await Gateway.Connection.PublishAsync($"call.room.{room}.messages.send", Encoding.UTF8.GetBytes(SendBody(room, member, id)), replyTo: sendInbox);
         var sendSeen = await CollectUntilReply(everything, room, sendInbox);
 
         var leaveInbox = Gateway.NewInbox();
-        await Gateway.Connection.PublishAsync($"call.room.{room}.leave", Encoding.UTF8.GetBytes(MemberBody(member)), replyTo: leaveInbox);
+        await Gateway.Connection.PublishAsync($"call.room.{room}.leave", Encoding.UTF8.GetBytes(MemberBody(room, member)), replyTo: leaveInbox);
         var leaveSeen = await CollectUntilReply(everything, room, leaveInbox);
 
         // First join: the model changes (status, createdAt), the member is added, the count changes; then the reply.
@@ -41,7 +41,7 @@ public sealed class ResServiceEventTests(PostgresFixture postgres) : ResServiceS
         activated["createdAt"]!.GetValue<string>().Should().EndWith("Z");
         activated.AsObject().Count.Should().Be(2, "only changed properties are sent");
         var profile = System.Text.Json.Nodes.JsonNode.Parse(joinBody)!["params"]!["profile"]!.ToJsonString();
-        JsonAssert.Equal(joinSeen[1].Json, $$$"""{"value":{"data":{"member":"{{{member}}}","profile":{{{profile}}}}},"idx":0}""");
+        JsonAssert.Equal(joinSeen[1].Json, $$$"""{"value":{"data":{"member":"{{{IdOf(member)}}}","profile":{{{profile}}}}},"idx":0}""");
         JsonAssert.Equal(joinSeen[2].Json, """{"values":{"participantCount":1}}""");
 
         sendSeen.Select(s => s.Subject).Should().Equal($"event.room.{room}.messages.add", $"event.room.{room}.change", sendInbox);
@@ -86,7 +86,7 @@ public sealed class ResServiceEventTests(PostgresFixture postgres) : ResServiceS
 
         var sends = rooms.SelectMany(r => Enumerable.Range(0, 100).Select(_ => r)).ToList();
         var replies = await Task.WhenAll(sends.Select(async r =>
-            (r.Room, Reply: await Gateway.RequestJsonAsync($"call.room.{r.Room}.messages.send", SendBody(r.Member)))));
+            (r.Room, Reply: await Gateway.RequestJsonAsync($"call.room.{r.Room}.messages.send", SendBody(r.Room, r.Member)))));
         await collecting.WaitAsync(TimeSpan.FromSeconds(30));
 
         foreach (var room in replies.GroupBy(r => r.Room))

@@ -26,7 +26,7 @@ public sealed class ResServicePresenceTests(PostgresFixture postgres) : ResServi
         var removed = await Gateway.NextAsync(s => s.Subject == $"event.room.{room}.participants.remove", TimeSpan.FromSeconds(15));
 
         JsonAssert.Equal(removed.Json, """{"idx":0}""");
-        (await Gateway.RequestJsonAsync($"call.room.{room}.heartbeat", MemberBody(member)))!["error"]!["code"]!
+        (await Gateway.RequestJsonAsync($"call.room.{room}.heartbeat", MemberBody(room, member)))!["error"]!["code"]!
             .GetValue<string>().Should().Be("room.notJoined");
     }
 
@@ -39,7 +39,7 @@ public sealed class ResServicePresenceTests(PostgresFixture postgres) : ResServi
         await JoinAsync(room, stays);
         await JoinAsync(room, leaves);
 
-        JsonAssert.Equal(await Gateway.RequestJsonAsync($"call.room.{room}.leave", MemberBody(leaves)), """{"result":null}""");
+        JsonAssert.Equal(await Gateway.RequestJsonAsync($"call.room.{room}.leave", MemberBody(room, leaves)), """{"result":null}""");
 
         // Events precede the reply, so the removal is already out when the reply arrives.
         var removed = await Gateway.NextAsync(s => s.Subject == $"event.room.{room}.participants.remove", TimeSpan.FromMilliseconds(500));
@@ -69,7 +69,7 @@ public sealed class ResServicePresenceTests(PostgresFixture postgres) : ResServi
         var member = NewMember();
         await JoinAsync(room, member);
         await SendAsync(room, member);
-        await Gateway.RequestAsync($"call.room.{room}.leave", MemberBody(member));
+        await Gateway.RequestAsync($"call.room.{room}.leave", MemberBody(room, member));
 
         var closed = await Gateway.NextAsync(
             s => s.Subject == $"event.room.{room}.change" && s.Json!["values"]!["status"]?.GetValue<string>() == "closed",
@@ -78,10 +78,10 @@ public sealed class ResServicePresenceTests(PostgresFixture postgres) : ResServi
         JsonAssert.Equal(closed.Json, """{"values":{"status":"closed"}}""");
         foreach (var (call, body) in new[]
         {
-            ("join", JoinBody(member)),
-            ("messages.send", SendBody(member)),
-            ("messages.history", """{"params":{"before":2,"limit":1}}"""),
-            ("heartbeat", MemberBody(member)),
+            ("join", JoinBody(room, member)),
+            ("messages.send", SendBody(room, member)),
+            ("messages.history", HistoryBody(room, before: 2, limit: 1)),
+            ("heartbeat", MemberBody(room, member)),
         })
         {
             var reply = await Gateway.RequestJsonAsync($"call.room.{room}.{call}", body);

@@ -18,9 +18,6 @@ public sealed class ResServiceResponseBytesTests(PostgresFixture postgres) : Res
 
     private static readonly int MaxResponseBytes = new RoomOptions().MaxResponseBytes;
 
-    private static string HistoryBody(long before) =>
-        new JsonObject { ["cid"] = "cid1", ["token"] = null, ["params"] = new JsonObject { ["before"] = before, ["limit"] = RoomOptions.MaxHistoryLimit } }.ToJsonString();
-
     [Fact]
     public async Task RoomOfAHundred60KiBMessages_OpensUnderMaxPayload_AndHistoryPagesBackToTheFirst()
     {
@@ -29,7 +26,7 @@ public sealed class ResServiceResponseBytesTests(PostgresFixture postgres) : Res
         await JoinAsync(room, member);
         for (var i = 1; i <= Messages; i++)
         {
-            var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, ciphertext: B64(MessageBytes)));
+            var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, member, ciphertext: B64(MessageBytes)));
             reply!["result"]?["seq"]?.GetValue<long>().Should().Be(i, reply.ToJsonString());
         }
 
@@ -44,7 +41,7 @@ public sealed class ResServiceResponseBytesTests(PostgresFixture postgres) : Res
         var pages = 0;
         while (walked[0] > 1)
         {
-            var page = await Gateway.RequestAsync($"call.room.{room}.messages.history", HistoryBody(walked[0]));
+            var page = await Gateway.RequestAsync($"call.room.{room}.messages.history", HistoryBody(room, walked[0], RoomOptions.MaxHistoryLimit));
 
             Encoding.UTF8.GetByteCount(page.Body).Should().BeLessThan(MaxPayload).And.BeLessThanOrEqualTo(MaxResponseBytes + 64);
             var seqs = page.Json!["result"]!["messages"]!.AsArray().Select(item => item!["seq"]!.GetValue<long>()).ToList();

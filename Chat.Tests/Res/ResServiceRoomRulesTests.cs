@@ -22,7 +22,7 @@ public sealed class ResServiceRoomRulesTests(PostgresFixture postgres) : ResServ
         var room = NewRoom();
         await JoinAsync(room, NewMember());
 
-        var reply = await Gateway.RequestJsonAsync($"call.room.{room}.join", JoinBody(NewMember()));
+        var reply = await Gateway.RequestJsonAsync($"call.room.{room}.join", JoinBody(room, NewMember()));
 
         reply!["error"]!["code"]!.GetValue<string>().Should().Be("room.full");
     }
@@ -38,7 +38,7 @@ public sealed class ResServiceRoomRulesTests(PostgresFixture postgres) : ResServ
             (await SendAsync(room, member)).Should().Be(i);
         }
 
-        var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member));
+        var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, member));
 
         reply!["error"]!["code"]!.GetValue<string>().Should().Be("room.rateLimited");
         (await Gateway.RequestJsonAsync($"get.room.{room}"))!["result"]!["model"]!["messageCount"]!.GetValue<long>().Should().Be(3);
@@ -54,7 +54,7 @@ public sealed class ResServiceRoomRulesTests(PostgresFixture postgres) : ResServ
 
         await using (var journalLock = await TableLock.HoldAsync(_postgres.ConnectionString))
         {
-            var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id));
+            var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, member, id));
             reply!["error"]!["code"]!.GetValue<string>().Should().Be("room.unavailable");
         }
 
@@ -62,8 +62,8 @@ public sealed class ResServiceRoomRulesTests(PostgresFixture postgres) : ResServ
         long? seq = null;
         for (var attempt = 0; attempt < 5 && seq is null; attempt++)
         {
-            await Gateway.RequestAsync($"call.room.{room}.join", JoinBody(member));
-            var retry = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id));
+            await Gateway.RequestAsync($"call.room.{room}.join", JoinBody(room, member));
+            var retry = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, member, id));
             seq = retry!["result"]?["seq"]?.GetValue<long>();
         }
 

@@ -40,7 +40,7 @@ public sealed class ResServiceSendBudgetTests(PostgresFixture postgres) : ResSer
         var bystanderSeqs = new List<long>();
         for (var i = 0; i < members.Count; i++)
         {
-            var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(members[i], cid: Flood));
+            var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, members[i], cid: Flood));
             if (reply!["result"] is not null)
             {
                 accepted++;

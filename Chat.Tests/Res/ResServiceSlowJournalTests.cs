@@ -26,7 +26,7 @@ public sealed class ResServiceSlowJournalTests(PostgresFixture postgres) : ResSe
 
         var inbox = Gateway.NewInbox();
         await using var replies = await Gateway.Connection.SubscribeCoreAsync<byte[]>(inbox);
-        await Gateway.Connection.PublishAsync($"call.room.{room}.messages.send", Encoding.UTF8.GetBytes(SendBody(member)), replyTo: inbox);
+        await Gateway.Connection.PublishAsync($"call.room.{room}.messages.send", Encoding.UTF8.GetBytes(SendBody(room, member)), replyTo: inbox);
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var first = await replies.Msgs.ReadAsync(cts.Token);

@@ -43,48 +43,55 @@ public abstract class ResServiceSpec(PostgresFixture postgres) : IAsyncLifetime
 
     protected static string NewRoom() => TestPayloads.NewRoomId();
 
-    protected static string NewMember() => TestPayloads.NewMemberId();
+    /// <summary>A member key: what member-bound calls carry. Others see <see cref="IdOf"/>.</summary>
+    protected static string NewMember() => TestPayloads.NewMemberKey();
+
+    protected static string IdOf(string memberKey) => TestPayloads.MemberIdOf(memberKey);
 
     protected static string B64(int bytes) => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes));
 
-    protected static string JoinBody(string member, string cid = "cid1") =>
+    /// <summary>The connection token Resgate sends for a connection that has unlocked <paramref name="room"/>.</summary>
+    public static JsonObject Token(string room) => new() { ["rooms"] = new JsonArray(room) };
+
+    /// <summary>A call body as Resgate sends it for a connection that unlocked the room.</summary>
+    public static string CallBody(string room, JsonObject parameters, string cid = "cid1") =>
+        new JsonObject { ["cid"] = cid, ["token"] = Token(room), ["params"] = parameters }.ToJsonString();
+
+    protected static string JoinBody(string room, string member, string cid = "cid1") => CallBody(
+        room,
         new JsonObject
         {
-            ["cid"] = cid,
-            ["token"] = null,
-            ["params"] = new JsonObject
-            {
-                ["member"] = member,
-                ["profile"] = new JsonObject { ["ciphertext"] = B64(48), ["nonce"] = B64(12) },
-            },
-        }.ToJsonString();
+            ["memberKey"] = member,
+            ["profile"] = new JsonObject { ["ciphertext"] = B64(48), ["nonce"] = B64(12) },
+        },
+        cid);
 
-    protected static string SendBody(string member, Guid? id = null, string? ciphertext = null, string? nonce = null, string cid = "cid1") =>
+    protected static string SendBody(string room, string member, Guid? id = null, string? ciphertext = null, string? nonce = null, string cid = "cid1") => CallBody(
+        room,
         new JsonObject
         {
-            ["cid"] = cid,
-            ["token"] = null,
-            ["params"] = new JsonObject
-            {
-                ["id"] = (id ?? Guid.NewGuid()).ToString(),
-                ["ciphertext"] = ciphertext ?? B64(64),
-                ["nonce"] = nonce ?? B64(12),
-                ["member"] = member,
-            },
-        }.ToJsonString();
+            ["id"] = (id ?? Guid.NewGuid()).ToString(),
+            ["ciphertext"] = ciphertext ?? B64(64),
+            ["nonce"] = nonce ?? B64(12),
+            ["memberKey"] = member,
+        },
+        cid);
 
-    protected static string MemberBody(string member, string cid = "cid1") =>
-        new JsonObject { ["cid"] = cid, ["token"] = null, ["params"] = new JsonObject { ["member"] = member } }.ToJsonString();
+    protected static string MemberBody(string room, string member, string cid = "cid1") =>
+        CallBody(room, new JsonObject { ["memberKey"] = member }, cid);
+
+    protected static string HistoryBody(string room, long? before = null, int? limit = null) =>
+        CallBody(room, new JsonObject { ["before"] = before, ["limit"] = limit });
 
     protected async Task JoinAsync(string room, string member, string cid = "cid1")
     {
-        var reply = await Gateway.RequestJsonAsync($"call.room.{room}.join", JoinBody(member, cid));
+        var reply = await Gateway.RequestJsonAsync($"call.room.{room}.join", JoinBody(room, member, cid));
         JsonAssert.Equal(reply, $$$"""{"resource":{"rid":"room.{{{room}}}"}}""");
     }
 
     protected async Task<long> SendAsync(string room, string member, Guid? id = null, string cid = "cid1")
     {
-        var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id, cid: cid));
+        var reply = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, member, id, cid: cid));
         return reply!["result"]?["seq"]?.GetValue<long>() ?? throw new InvalidOperationException($"send was refused: {reply.ToJsonString()}");
     }
 }

@@ -83,17 +83,41 @@ public sealed class ChatSerializerTests(ITestOutputHelper output) : Akka.TestKit
     }
 
     [Fact]
-    public void MessageAppendedV1_KeepsItsFrozenJsonShape()
+    public void MessageAppendedV2_KeepsItsFrozenJsonShape_WithTheSenderStamp()
     {
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(MessageAppended));
-        var evt = new MessageAppended(RoomId, MessageId, 7, [1, 2, 3], [9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9], At);
+        var evt = new MessageAppended(RoomId, MessageId, 7, [1, 2, 3], [9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9], At, "q2OSrEdHv0uKAbXk1fQe7w");
 
         var json = Encoding.UTF8.GetString(serializer.ToBinary(evt));
 
-        // Changing this string breaks every journal written so far: add MessageAppended.v2 instead.
+        // Changing this string breaks every journal written so far: add MessageAppended.v3 instead.
         json.Should().Be(
-            """{"roomId":"3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e","messageId":"0b8e7f4c-2a1d-4e3f-9a8b-7c6d5e4f3a2b","seq":7,"ciphertext":"AQID","nonce":"CQkJCQkJCQkJCQkJ","at":"2026-11-24T12:00:00+00:00"}""");
-        serializer.Manifest(evt).Should().Be("MessageAppended.v1");
+            """{"roomId":"3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e","messageId":"0b8e7f4c-2a1d-4e3f-9a8b-7c6d5e4f3a2b","seq":7,"ciphertext":"AQID","nonce":"CQkJCQkJCQkJCQkJ","at":"2026-11-24T12:00:00+00:00","member":"q2OSrEdHv0uKAbXk1fQe7w"}""");
+        serializer.Manifest(evt).Should().Be("MessageAppended.v2");
+    }
+
+    [Fact]
+    public void MessageAppendedV1_FromJournalsBeforeMemberKeys_ReadsWithoutAStamp()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(MessageAppended));
+        var stored = """{"roomId":"3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e","messageId":"0b8e7f4c-2a1d-4e3f-9a8b-7c6d5e4f3a2b","seq":7,"ciphertext":"AQID","nonce":"CQkJCQkJCQkJCQkJ","at":"2026-11-24T12:00:00+00:00"}"""u8.ToArray();
+
+        var evt = (MessageAppended)serializer.FromBinary(stored, "MessageAppended.v1");
+
+        evt.Should().BeEquivalentTo(new MessageAppended(RoomId, MessageId, 7, [1, 2, 3], [9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9], At));
+        evt.Member.Should().BeNull();
+    }
+
+    [Fact]
+    public void RoomSnapshotV1_WindowWithoutStamps_StillDecodes()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(RoomSnapshot));
+        var stored = """{"roomId":"3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e","status":1,"createdAt":"2026-11-24T12:00:00+00:00","lastSeq":7,"window":[{"id":"0b8e7f4c-2a1d-4e3f-9a8b-7c6d5e4f3a2b","seq":7,"ciphertext":"AQID","nonce":"CQkJCQkJCQkJCQkJ","sentAt":"2026-11-24T12:00:00+00:00"}],"recentIds":["0b8e7f4c-2a1d-4e3f-9a8b-7c6d5e4f3a2b"]}"""u8.ToArray();
+
+        var snapshot = (RoomSnapshot)serializer.FromBinary(stored, "RoomSnapshot.v1");
+
+        snapshot.Window.Should().ContainSingle().Which.Member.Should().BeNull();
+        snapshot.Window[0].Seq.Should().Be(7);
     }
 
     [Fact]
@@ -143,7 +167,7 @@ public sealed class ChatSerializerTests(ITestOutputHelper output) : Akka.TestKit
         var snapshot = new RoomSnapshot(RoomId, RoomStatus.Closed, At, 2, ImmutableArray<StoredMessage>.Empty, [MessageId, Guid.NewGuid()]);
         var serializer = Sys.Serialization.FindSerializerFor(snapshot);
 
-        var back = (RoomSnapshot)Sys.Serialization.Deserialize(serializer.ToBinary(snapshot), serializer.Identifier, "RoomSnapshot.v1");
+        var back = (RoomSnapshot)Sys.Serialization.Deserialize(serializer.ToBinary(snapshot), serializer.Identifier, "RoomSnapshot.v2");
 
         back.RecentIds.Should().Equal(snapshot.RecentIds);
         back.Window.Should().BeEmpty();

@@ -52,7 +52,7 @@ public sealed class ProcessKillClusterTests(PostgresFixture postgres, ITestOutpu
     [Fact]
     public async Task Kill_DuringSends_LosesNoAcknowledgedMessage_AndRoomsWithMembersStayOpen()
     {
-        var rooms = Enumerable.Range(0, RoomCount).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberId())).ToList();
+        var rooms = Enumerable.Range(0, RoomCount).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberKey())).ToList();
         foreach (var (room, member) in rooms)
         {
             await _client.JoinAsync(room, member);

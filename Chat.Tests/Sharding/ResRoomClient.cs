@@ -16,15 +16,11 @@ internal sealed class ResRoomClient(FakeGateway gateway)
 
     public async Task JoinAsync(string room, string member)
     {
-        var body = new JsonObject
+        var body = ResServiceSpec.CallBody(room, new JsonObject
         {
-            ["cid"] = "cid1",
-            ["params"] = new JsonObject
-            {
-                ["member"] = member,
-                ["profile"] = new JsonObject { ["ciphertext"] = TestPayloads.Base64(48), ["nonce"] = TestPayloads.Base64(12) },
-            },
-        }.ToJsonString();
+            ["memberKey"] = member,
+            ["profile"] = new JsonObject { ["ciphertext"] = TestPayloads.Base64(48), ["nonce"] = TestPayloads.Base64(12) },
+        });
         for (var attempt = 1; attempt <= 50; attempt++)
         {
             var reply = await TryRequestAsync($"call.room.{room}.join", body);
@@ -43,13 +39,13 @@ internal sealed class ResRoomClient(FakeGateway gateway)
     }
 
     public async Task<JsonNode?> SendAsync(string room, string member, Guid id) =>
-        await gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(member, id));
+        await gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, member, id));
 
     public Task<JsonNode?> TrySendAsync(string room, string member, Guid id) =>
-        TryRequestAsync($"call.room.{room}.messages.send", SendBody(member, id));
+        TryRequestAsync($"call.room.{room}.messages.send", SendBody(room, member, id));
 
     public Task<JsonNode?> TryHeartbeatAsync(string room, string member) =>
-        TryRequestAsync($"call.room.{room}.heartbeat", MemberBody(member));
+        TryRequestAsync($"call.room.{room}.heartbeat", MemberBody(room, member));
 
     public async Task<JsonNode?> TryRequestAsync(string subject, string body)
     {
@@ -73,7 +69,7 @@ internal sealed class ResRoomClient(FakeGateway gateway)
         var before = messageCount + 1;
         while (before > 1)
         {
-            var page = await gateway.RequestJsonAsync($"call.room.{room}.messages.history", "{\"params\":{\"before\":" + before + ",\"limit\":200}}");
+            var page = await gateway.RequestJsonAsync($"call.room.{room}.messages.history", HistoryBody(room, before));
             var messages = page?["result"]?["messages"]?.AsArray()
                 ?? throw new InvalidOperationException($"History of {room} failed: {page?.ToJsonString()}");
             if (messages.Count == 0)
@@ -96,14 +92,14 @@ internal sealed class ResRoomClient(FakeGateway gateway)
 
     public static bool IsNotJoined(JsonNode? reply) => reply?["error"]?["code"]?.GetValue<string>() == "room.notJoined";
 
-    public static string SendBody(string member, Guid id) => new JsonObject
-    {
-        ["cid"] = "cid1",
-        ["params"] = new JsonObject { ["id"] = id.ToString(), ["ciphertext"] = TestPayloads.Base64(64), ["nonce"] = TestPayloads.Base64(12), ["member"] = member },
-    }.ToJsonString();
+    /// <summary>Bodies as Resgate sends them for a connection that unlocked the room; <c>member</c> is a member key.</summary>
+    public static string SendBody(string room, string member, Guid id) => ResServiceSpec.CallBody(
+        room,
+        new JsonObject { ["id"] = id.ToString(), ["ciphertext"] = TestPayloads.Base64(64), ["nonce"] = TestPayloads.Base64(12), ["memberKey"] = member });
 
-    public static string MemberBody(string member) =>
-        new JsonObject { ["cid"] = "cid1", ["params"] = new JsonObject { ["member"] = member } }.ToJsonString();
+    public static string MemberBody(string room, string member) => ResServiceSpec.CallBody(room, new JsonObject { ["memberKey"] = member });
+
+    public static string HistoryBody(string room, long before) => ResServiceSpec.CallBody(room, new JsonObject { ["before"] = before, ["limit"] = 200 });
 
     /// <summary>Message events per room in the journal, the source of truth.</summary>
     public static async Task<Dictionary<string, long>> MessagesPerRoomInJournalAsync(string connectionString)
@@ -112,7 +108,7 @@ internal sealed class ResRoomClient(FakeGateway gateway)
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT persistence_id, count(*) FROM akka.journal WHERE manifest = 'MessageAppended.v1' GROUP BY persistence_id", connection);
+            "SELECT persistence_id, count(*) FROM akka.journal WHERE manifest LIKE 'MessageAppended.%' GROUP BY persistence_id", connection);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {

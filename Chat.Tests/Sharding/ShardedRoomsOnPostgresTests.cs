@@ -79,7 +79,7 @@ public sealed class ShardedRoomsOnPostgresTests(PostgresFixture postgres, ITestO
             }
         }
 
-        rows.Should().Equal((ChatSerializer.SerializerId, "RoomActivated.v1"), (ChatSerializer.SerializerId, "MessageAppended.v1"));
+        rows.Should().Equal((ChatSerializer.SerializerId, "RoomActivated.v1"), (ChatSerializer.SerializerId, "MessageAppended.v2"));
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class ShardedRoomsOnPostgresTests(PostgresFixture postgres, ITestO
             }
         }
 
-        snapshots.Should().NotBeEmpty().And.OnlyContain(s => s.Serializer == ChatSerializer.SerializerId && s.Manifest == "RoomSnapshot.v1");
+        snapshots.Should().NotBeEmpty().And.OnlyContain(s => s.Serializer == ChatSerializer.SerializerId && s.Manifest == "RoomSnapshot.v2");
         snapshots.Max(s => s.SequenceNr).Should().BeGreaterThanOrEqualTo(20, "a snapshot follows every 10 events");
 
         await using var restarted = await ChatNode.StartAsync(postgres.ConnectionString, settings);

@@ -66,7 +66,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
     [Fact]
     public async Task RoomsSpreadOverAllNodes_AndRequestsAtAnyNodeReachTheOwner_InOrder()
     {
-        var rooms = Enumerable.Range(0, 30).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberId())).ToList();
+        var rooms = Enumerable.Range(0, 30).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberKey())).ToList();
         foreach (var (room, member) in rooms)
         {
             await _client.JoinAsync(room, member);
@@ -92,8 +92,8 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
             model!["result"]!["model"]!["messageCount"]!.GetValue<long>().Should().Be(5);
 
             // Whichever node received it, the owner publishes the events, then the reply.
-            var seen = await _gateway.RequestAndCollectAsync($"call.room.{room}.messages.send", ResRoomClient.SendBody(member, Guid.NewGuid()), $"event.room.{room}.");
-            seen.Select(s => s.Subject.Split('.')[^1]).Should().Equal("add", "change", seen[^1].Subject.Split('.')[^1]);
+            var seen = await _gateway.RequestAndCollectAsync($"call.room.{room}.messages.send", ResRoomClient.SendBody(room, member, Guid.NewGuid()), $"event.room.{room}.");
+            seen.Select(s => s.Subject.Split('.')[^1]).Should().Equal(["add", "change", seen[^1].Subject.Split('.')[^1]], seen[^1].Body);
             seen[^1].Subject.Should().StartWith("_INBOX.");
             seen[^1].Json!["result"]!["seq"]!.GetValue<long>().Should().Be(6);
         }
@@ -102,7 +102,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
     [Fact]
     public async Task NodeLeavingGracefully_DuringSteadySends_LosesNothingAcknowledged_AndDuplicatesNothing()
     {
-        var rooms = Enumerable.Range(0, 30).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberId())).ToList();
+        var rooms = Enumerable.Range(0, 30).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberKey())).ToList();
         foreach (var (room, member) in rooms)
         {
             await _client.JoinAsync(room, member);
@@ -154,7 +154,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
             var stored = new List<(Guid, long)>();
             for (long before = count + 1; before > 1; before -= 200)
             {
-                var page = await _gateway.RequestJsonAsync($"call.room.{room.Key}.messages.history", "{\"params\":{\"before\":" + before + ",\"limit\":200}}");
+                var page = await _gateway.RequestJsonAsync($"call.room.{room.Key}.messages.history", ResRoomClient.HistoryBody(room.Key, before));
                 stored.AddRange(page!["result"]!["messages"]!.AsArray().Select(m => (Guid.Parse(m!["id"]!.GetValue<string>()), m["seq"]!.GetValue<long>())));
             }
 
@@ -167,7 +167,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
     [Fact]
     public async Task NodeCrashing_DuringSteadySends_LosesNothingAcknowledged_AndNoRoomWithMembersCloses()
     {
-        var rooms = Enumerable.Range(0, 30).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberId())).ToList();
+        var rooms = Enumerable.Range(0, 30).Select(_ => (Room: TestPayloads.NewRoomId(), Member: TestPayloads.NewMemberKey())).ToList();
         foreach (var (room, member) in rooms)
         {
             await _client.JoinAsync(room, member);
@@ -185,7 +185,7 @@ public sealed class ThreeNodeClusterTests(PostgresFixture postgres, ITestOutputH
                 if (DateTime.UtcNow - lastHeartbeat > TimeSpan.FromSeconds(1))
                 {
                     lastHeartbeat = DateTime.UtcNow;
-                    var beat = await _client.TryRequestAsync($"call.room.{r.Room}.heartbeat", ResRoomClient.MemberBody(r.Member));
+                    var beat = await _client.TryRequestAsync($"call.room.{r.Room}.heartbeat", ResRoomClient.MemberBody(r.Room, r.Member));
                     if (beat?["error"]?["code"]?.GetValue<string>() == "room.notJoined")
                     {
                         await _client.JoinAsync(r.Room, r.Member);

@@ -38,7 +38,7 @@ let heartbeat = null;
 
 addEventListener('hashchange', () => location.reload());
 addEventListener('pagehide', leave);
-addEventListener('beforeunload', () => { keys = null; });
+addEventListener('beforeunload', () => { keys = null; proof = null; });
 addEventListener('pageshow', event => { if (event.persisted) location.reload(); });
 view.onCopyLink(copyLink);
 start().catch(error => view.showNotice(describeError(error)));

@@ -16,10 +16,11 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
 {
     private const int WindowSize = 10;
 
-    // Design section 4's error codes and the gateway's limit, each of which the page must put in words.
+    // Design sections 4 and 12's error codes and the gateway's limit, each of which the page must put in words.
     private static readonly string[] ErrorCodes =
     [
         "system.notFound", "system.methodNotFound", "system.invalidParams", "system.internalError", "system.timeout",
+        "system.accessDenied", "room.wrongKey", "room.tooManyRooms",
         "room.closed", "room.notJoined", "room.full", "room.rateLimited", "room.unavailable", "gateway.limitExceeded",
     ];
 
@@ -29,17 +30,18 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
     public async Task PageAndCSharp_ProduceTheVectors_AndReadEachOthersMessages()
     {
         var roomId = TestPayloads.NewRoomId();
-        var secret = RoomSecret.Create();
+        var secret = TestPayloads.SecretOf(roomId);
         var keys = RoomKeys.Derive(secret, roomId);
-        var bot = TestPayloads.NewMemberId();
+        var botKey = TestPayloads.NewMemberKey();
+        var bot = TestPayloads.MemberIdOf(botKey);
         var botNick = $"CSharp-{bot[^6..]}";
-        await Call(roomId, "join", new JsonObject { ["member"] = bot, ["profile"] = Box(keys.SealProfile(bot, botNick)) });
+        await Call(roomId, "join", new JsonObject { ["memberKey"] = botKey, ["profile"] = Box(keys.SealProfile(bot, botNick)) });
         var botTexts = Enumerable.Range(1, WindowSize + 5).Select(i => $"from C# #{i} 🦀 \"quoted\"").ToArray();
         foreach (var text in botTexts)
         {
             var id = Guid.NewGuid().ToString();
             var box = keys.SealMessage(id, new MessageBody(bot, botNick, text, MessageBody.FormatTime(DateTimeOffset.UtcNow)));
-            await Call($"{roomId}.messages", "send", new JsonObject { ["id"] = id, ["ciphertext"] = box.Ciphertext, ["nonce"] = box.Nonce, ["member"] = bot });
+            await Call($"{roomId}.messages", "send", new JsonObject { ["id"] = id, ["ciphertext"] = box.Ciphertext, ["nonce"] = box.Nonce, ["memberKey"] = botKey });
         }
 
         var vectors = EnvelopeVectors.Load();
@@ -106,11 +108,22 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
         written.Should().NotContainNulls("C# opens every message, the page's included");
         written.Select(m => m!.Text).Should().Equal([.. botTexts, pageText]);
         written[^1]!.Nick.Should().Be("Page");
+
+        // The server stamps each message with the member it authenticated: the one inside the body, for both writers.
+        var stamps = history["result"]!["messages"]!.AsArray().Select(m => m!["member"]!.GetValue<string>()).ToList();
+        stamps[..^1].Should().AllBe(bot);
+        stamps[^1].Should().Be(written[^1]!.Member, "the page's message carries the member id its key derives");
     }
 
+    // Straight on NATS, as the gateway would send it for a connection that unlocked this room.
     private async Task<JsonNode?> Call(string resource, string method, JsonObject parameters)
     {
-        var reply = await Listener.RequestJsonAsync($"call.room.{resource}.{method}", new JsonObject { ["cid"] = "csharp", ["params"] = parameters }.ToJsonString());
+        var reply = await Listener.RequestJsonAsync($"call.room.{resource}.{method}", new JsonObject
+        {
+            ["cid"] = "csharp",
+            ["token"] = new JsonObject { ["rooms"] = new JsonArray(resource.Split('.')[0]) },
+            ["params"] = parameters,
+        }.ToJsonString());
         reply!["error"].Should().BeNull($"{method} succeeds: {reply.ToJsonString()}");
         return reply;
     }

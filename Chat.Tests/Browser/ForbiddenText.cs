@@ -16,13 +16,16 @@ internal sealed record ForbiddenText(string What, string Value)
         yield return Convert.ToBase64String(bytes).TrimEnd('=');
     }
 
-    public static IEnumerable<ForbiddenText> Secret(string secret)
+    public static IEnumerable<ForbiddenText> Secret(string secret) => Key("the room secret", secret);
+
+    /// <summary>A 32-byte key in its base64url text form (the secret, a proof, a member key), and its bytes in hex and standard base64.</summary>
+    public static IEnumerable<ForbiddenText> Key(string what, string base64Url)
     {
-        yield return new("the room secret", secret);
-        var standard = secret.Replace('-', '+').Replace('_', '/') + "=";
+        yield return new(what, base64Url);
+        var standard = base64Url.Replace('-', '+').Replace('_', '/') + "=";
         var bytes = Convert.FromBase64String(standard);
-        yield return new("the room secret's bytes in hex", Convert.ToHexString(bytes).ToLowerInvariant());
-        yield return new("the room secret in standard base64", Convert.ToBase64String(bytes).TrimEnd('='));
+        yield return new($"{what}'s bytes in hex", Convert.ToHexString(bytes).ToLowerInvariant());
+        yield return new($"{what} in standard base64", Convert.ToBase64String(bytes).TrimEnd('='));
     }
 
     /// <summary>Which of <paramref name="forbidden"/> occur in <paramref name="haystack"/>, named for the failure message.</summary>

@@ -9,6 +9,7 @@ internal sealed class NatsCapture : IAsyncDisposable
     private readonly NatsConnection _nats;
     private readonly INatsSub<byte[]> _all;
     private readonly StringBuilder _seen = new();
+    private readonly List<CapturedNatsMessage> _messages = [];
     private readonly Task _pump;
 
     private NatsCapture(NatsConnection nats, INatsSub<byte[]> all)
@@ -29,6 +30,15 @@ internal sealed class NatsCapture : IAsyncDisposable
         return new NatsCapture(nats, all);
     }
 
+    /// <summary>The messages seen so far, each with its line of <see cref="Text"/>, for checks that depend on the subject.</summary>
+    public IReadOnlyList<CapturedNatsMessage> Messages()
+    {
+        lock (_seen)
+        {
+            return [.. _messages];
+        }
+    }
+
     /// <summary>Subjects, reply subjects, headers and payloads seen so far, one message a line.</summary>
     public string Text()
     {
@@ -45,9 +55,9 @@ internal sealed class NatsCapture : IAsyncDisposable
             lock (_seen)
             {
                 Count++;
-                _seen.Append(message.Subject).Append(' ').Append(message.ReplyTo).Append(' ')
-                    .Append(message.Headers?.ToString()).Append(' ')
-                    .AppendLine(Encoding.UTF8.GetString(message.Data ?? []));
+                var line = $"{message.Subject} {message.ReplyTo} {message.Headers} {Encoding.UTF8.GetString(message.Data ?? [])}";
+                _seen.AppendLine(line);
+                _messages.Add(new CapturedNatsMessage(message.Subject, line));
             }
         }
     }
@@ -59,3 +69,6 @@ internal sealed class NatsCapture : IAsyncDisposable
         await _nats.DisposeAsync();
     }
 }
+
+/// <summary>One captured message: its subject, and its whole line (subject, reply subject, headers, payload).</summary>
+internal sealed record CapturedNatsMessage(string Subject, string Text);

@@ -51,8 +51,20 @@ async function newPage(browser, name) {
 }
 
 const people = page => page.$$eval('#people li', items => items.map(li => li.textContent));
-const texts = page => page.$$eval('#messages li .text', items => items.map(p => p.textContent));
+const texts = page => page.$$eval('#messages li:not(.unreadable) .text', items => items.map(p => p.textContent));
 const unreadableCount = page => page.$$eval('#messages li.unreadable', items => items.length);
+const roomIdOf = link => new URL(link).pathname.split('/')[2];
+
+// What the page keeps for this tab: its member key and the member id it derived from it.
+function member(page, link) {
+  return page.evaluate(id => ({
+    memberKey: sessionStorage.getItem(`chat.memberKey.${id}`),
+    member: sessionStorage.getItem(`chat.member.${id}`),
+  }), roomIdOf(link));
+}
+
+// The member id on the participants line the page marks as its own.
+const ownLine = page => page.$$eval('#people li', items => items.filter(li => li.querySelector('.you')).map(li => li.dataset.member));
 
 async function join(page, nick) {
   await page.waitForSelector('#nick', { state: 'visible', ...WAIT });
@@ -88,10 +100,53 @@ async function killedBrowserLeaves(watcher, link, nick, waitMs) {
   await page.goto(link);
   await join(page, nick);
   await waitForPerson(watcher, nick);
-  return timed(async () => {
+  const { memberKey } = await member(page, link);
+  const killMs = await timed(async () => {
     process.kill(server.process().pid, 'SIGKILL');
     await waitUntilGone(watcher, nick, waitMs);
   });
+  return { killMs, memberKey };
+}
+
+// Someone who holds the link but seals with another key (a broken or hostile client, straight on the
+// gateway's WebSocket from the site's own origin): it unlocks and joins as the protocol asks, and what
+// it writes is unreadable to everyone else. window.offKey keeps the socket for its leave.
+async function offKeyMember(page, link) {
+  await page.goto(new URL('/', link).href);
+  return page.evaluate(async link => {
+    const cap = await import('/js/capability.js');
+    const env = await import('/js/envelope.js');
+    const url = new URL(link);
+    const roomId = url.pathname.split('/')[2];
+    const proof = cap.proofOf(await cap.accessToken(env.parseSecret(url.hash.slice(1))));
+    const memberKey = env.toBase64Url(cap.newMemberKey());
+    const config = await (await fetch('/chat-config.json')).json();
+    const gateway = new URL(config.gateway, location.href);
+    gateway.protocol = gateway.protocol.replace('http', 'ws');
+    const ws = new WebSocket(gateway.href);
+    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+    const waiting = new Map();
+    ws.onmessage = event => {
+      const frame = JSON.parse(event.data);
+      waiting.get(frame.id)?.(frame);
+      waiting.delete(frame.id);
+    };
+    let nextId = 1;
+    const request = (method, params) => new Promise(resolve => {
+      const id = nextId++;
+      waiting.set(id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+    const random = n => env.toBase64(crypto.getRandomValues(new Uint8Array(n)));
+    window.offKey = () => request(`call.room.${roomId}.leave`, { memberKey });
+    const answers = [
+      await request('version', { protocol: '1.2.1' }),
+      await request(`auth.room.${roomId}.unlock`, { proof }),
+      await request(`call.room.${roomId}.join`, { memberKey, profile: { ciphertext: random(48), nonce: random(12) } }),
+      await request(`call.room.${roomId}.messages.send`, { id: crypto.randomUUID(), ciphertext: random(64), nonce: random(12), memberKey }),
+    ];
+    return { memberKey, errors: answers.filter(a => a.error).map(a => a.error.code) };
+  }, link);
 }
 
 async function timed(action) {
@@ -101,11 +156,10 @@ async function timed(action) {
 }
 
 const scenarios = {
-  // Two people talk; a wrong key, a closed page, a killed browser and a reload along the way.
+  // Two people talk; an off-key member, a closed page, a killed browser and a reload along the way.
   async conversation() {
     const browser = await chromium.launch(launchOptions);
     const a = await newPage(browser, 'A');
-    const aLine = await cutOff(a);
     await a.goto(args.baseUrl);
     await a.screenshot({ path: `${args.screenshots}/landing.png` });
     await a.click('#create');
@@ -131,6 +185,69 @@ const scenarios = {
     }
     await a.screenshot({ path: `${args.screenshots}/room.png` });
     console.log('messages flowed both ways');
+    const textsA = await texts(a);
+    const textsB = await texts(b);
+    const memberA = await member(a, link);
+    const memberB = await member(b, link);
+    const ownLineA = await ownLine(a);
+
+    // A link holder whose client seals with another key: its nickname and message are unreadable, the page still works.
+    const w = await newPage(browser, 'W');
+    const offKey = await offKeyMember(w, link);
+    await a.waitForFunction(() => document.querySelector('#messages li.unreadable') !== null, null, WAIT);
+    const offKeyShown = {
+      errors: offKey.errors,
+      unreadable: await unreadableCount(a),
+      readable: (await texts(a)).length,
+      status: await a.textContent('#status'),
+      aSeesUnreadablePerson: await a.waitForFunction(() => [...document.querySelectorAll('#people li')].some(li => li.classList.contains('unreadable')), null, WAIT).then(() => true),
+    };
+    await w.evaluate(() => window.offKey());
+    await w.close();
+    await waitUntilGone(a, 'unreadable', 20000);
+    console.log('an off-key member was shown as unreadable');
+
+    const closeMs = await timed(async () => {
+      await b.close({ runBeforeUnload: true });
+      await waitUntilGone(a, args.nickB, 20000);
+    });
+    console.log(`B closed its page; gone from A's list after ${closeMs} ms`);
+
+    const { killMs, memberKey: memberKeyC } = await killedBrowserLeaves(a, link, args.nickC, args.killWaitMs);
+    console.log(`C's browser killed; gone from A's list after ${killMs} ms`);
+
+    await a.reload();
+    await a.waitForSelector('#room', { state: 'visible', ...WAIT });
+    await waitForPerson(a, args.nickA);
+    await a.waitForFunction(n => document.querySelectorAll('#messages li .text').length >= n, args.texts.length + 1, WAIT);
+    const afterReload = { texts: await texts(a), unreadable: await unreadableCount(a), people: await people(a), member: await member(a, link), ownLine: await ownLine(a) };
+    console.log('A reloaded and is still in the room');
+
+    await a.close({ runBeforeUnload: true });
+    await browser.close();
+    return {
+      link, copiedLink, textsA, textsB, memberA, ownLineA, offKeyShown, closeMs, killMs, afterReload,
+      memberKeys: [memberA.memberKey, memberB.memberKey, memberKeyC, offKey.memberKey],
+    };
+  },
+
+  // A is cut off from the gateway and comes back by itself: it unlocks again, resyncs, rejoins, and the talk goes on.
+  async reconnect() {
+    const browser = await chromium.launch(launchOptions);
+    const a = await newPage(browser, 'A');
+    const aLine = await cutOff(a);
+    await a.goto(args.baseUrl);
+    await a.click('#create');
+    await a.waitForURL(/\/room\/[0-9a-f-]{36}#[A-Za-z0-9_-]{43}$/, WAIT);
+    const link = a.url();
+    await join(a, args.nickA);
+    const b = await newPage(browser, 'B');
+    await b.goto(link);
+    await join(b, args.nickB);
+    await waitForPerson(a, args.nickB);
+    await send(a, args.before);
+    await waitForText(b, args.before);
+    console.log('A and B talk');
 
     // A loses its connection while B writes: A's messages are hidden, then shown again after the resync.
     aLine.blocked = true;
@@ -142,51 +259,57 @@ const scenarios = {
     await a.waitForSelector('#messages', { state: 'visible', ...WAIT });
     await waitForText(a, args.whileAway);
     await waitForPerson(b, args.nickA);
-    const outage = { hiddenWhileOffline, offlineShownAfter: await a.isVisible('#offline') };
     console.log('A was cut off and resynced');
-    const textsA = await texts(a);
-    const textsB = await texts(b);
 
-    // Someone with the right room but the wrong key: everything unreadable, the page still works.
-    const w = await newPage(browser, 'W');
-    await w.goto(link.replace(/#.*$/, `#${args.wrongSecret}`));
-    await join(w, args.nickWrong);
-    await w.waitForFunction(n => document.querySelectorAll('#messages li').length >= n, args.texts.length + 1, WAIT);
-    const wrongKey = {
-      unreadable: await unreadableCount(w),
-      shown: (await texts(w)).length,
-      status: await w.textContent('#status'),
-      aSeesUnreadablePerson: await a.waitForFunction(() => [...document.querySelectorAll('#people li')].some(li => li.classList.contains('unreadable')), null, WAIT).then(() => true),
+    await send(a, args.afterA);
+    await waitForText(b, args.afterA);
+    await send(b, args.afterB);
+    await waitForText(a, args.afterB);
+    console.log('A and B talk again');
+
+    const result = {
+      link,
+      hiddenWhileOffline,
+      offlineShownAfter: await a.isVisible('#offline'),
+      notice: await a.textContent('#notice'),
+      textsA: await texts(a),
+      textsB: await texts(b),
+      peopleA: await people(a),
+      peopleB: await people(b),
     };
-    await w.close({ runBeforeUnload: true });
-    await waitUntilGone(a, 'unreadable', 20000);
-
-    const m = await newPage(browser, 'M');
-    await m.goto(link.replace(/#.*$/, '#not-a-key'));
-    await m.waitForSelector('#notice', { state: 'visible', ...WAIT });
-    const damagedLinkNotice = await m.textContent('#notice');
-    await m.close();
-    console.log('wrong and damaged keys checked');
-
-    const closeMs = await timed(async () => {
-      await b.close({ runBeforeUnload: true });
-      await waitUntilGone(a, args.nickB, 20000);
-    });
-    console.log(`B closed its page; gone from A's list after ${closeMs} ms`);
-
-    const killMs = await killedBrowserLeaves(a, link, args.nickC, args.killWaitMs);
-    console.log(`C's browser killed; gone from A's list after ${killMs} ms`);
-
-    await a.reload();
-    await a.waitForSelector('#room', { state: 'visible', ...WAIT });
-    await waitForPerson(a, args.nickA);
-    await a.waitForFunction(n => document.querySelectorAll('#messages li .text').length >= n, args.texts.length + 1, WAIT);
-    const afterReload = { texts: await texts(a), people: await people(a) };
-    console.log('A reloaded and is still in the room');
-
     await a.close({ runBeforeUnload: true });
+    await b.close({ runBeforeUnload: true });
     await browser.close();
-    return { link, copiedLink, textsA, textsB, outage, wrongKey, damagedLinkNotice, closeMs, killMs, afterReload };
+    return result;
+  },
+
+  // Links whose id and key do not belong together: each says so, and its page opens no connection at all.
+  async damaged() {
+    const browser = await chromium.launch(launchOptions);
+    const results = [];
+    for (const link of args.links) {
+      const page = await newPage(browser, link.name);
+      const sockets = [];
+      page.on('websocket', ws => {
+        const socket = { sent: [] };
+        sockets.push(socket);
+        ws.on('framesent', f => socket.sent.push(JSON.parse(String(f.payload)).method));
+      });
+      await page.goto(link.url);
+      await page.waitForSelector(`body[data-room-status="${link.expect}"]`, WAIT);
+      // Whatever the page might still do would happen now: the damaged state is shown before any connect.
+      await page.waitForTimeout(args.settleMs);
+      results.push({
+        name: link.name,
+        status: await page.textContent('#status'),
+        notice: await page.isVisible('#notice') ? await page.textContent('#notice') : null,
+        joinFormVisible: await page.isVisible('#join-form'),
+        sockets,
+      });
+      await page.close();
+    }
+    await browser.close();
+    return results;
   },
 
   // A browser killed while its gateway sends no disconnect hint (as stock Resgate): heartbeats alone.
@@ -197,7 +320,7 @@ const scenarios = {
     await a.click('#create');
     await a.waitForURL(/\/room\/[0-9a-f-]{36}#[A-Za-z0-9_-]{43}$/, WAIT);
     await join(a, args.nickA);
-    const killMs = await killedBrowserLeaves(a, a.url(), args.nickB, args.killWaitMs);
+    const { killMs } = await killedBrowserLeaves(a, a.url(), args.nickB, args.killWaitMs);
     const stillThere = await people(a);
     await a.close({ runBeforeUnload: true });
     await browser.close();

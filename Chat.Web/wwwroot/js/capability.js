@@ -2,7 +2,6 @@
 // do the same in C#, byte for byte; both are checked against Chat.Tests/Envelope/capability-vectors.json.
 // The access token has an HKDF info of its own, so showing it to the server reveals nothing about the
 // message and profile keys; the room id is a hash of it, so an id certifies its secret.
-// Nothing in the page uses this yet: the unlock and member keys in calls come in later steps.
 
 import { parseSecret, toBase64Url } from './envelope.js';
 
@@ -54,6 +53,11 @@ export async function linkMatches(roomId, secret) {
 /** A tab's random 32-byte member key; only its holder can act as the member. */
 export function newMemberKey() {
   return crypto.getRandomValues(new Uint8Array(MEMBER_KEY_BYTES));
+}
+
+/** A kept member key's bytes, or null unless it is 43 canonical base64url characters (32 bytes). */
+export function parseMemberKey(text) {
+  return parseSecret(text);
 }
 
 /** The public member id: base64url(SHA-256("chat/v1/member" || memberKey)), first 22 characters. */

@@ -12,10 +12,6 @@ const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-export function newRoomId() {
-  return crypto.randomUUID();
-}
-
 export function newSecret() {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(SECRET_BYTES)));
 }

@@ -1,10 +1,13 @@
-// Design section 4's error codes in words a person understands.
+// Design sections 4 and 12's error codes in words a person understands.
 const MESSAGES = {
   'system.notFound': 'This room does not exist. Check that the link is complete.',
   'system.invalidParams': 'The server refused the request as malformed. Reload the page and try again.',
   'system.methodNotFound': 'This page and the server do not understand each other. Reload the page.',
   'system.internalError': 'Something went wrong on the server. Try again in a moment.',
   'system.timeout': 'The server did not answer in time. Check your connection and try again.',
+  'system.accessDenied': 'The server did not let this page into the room. Reload the page to try again.',
+  'room.wrongKey': 'This link’s key does not open this room: the link is damaged. Ask for the link again and copy it whole.',
+  'room.tooManyRooms': 'Too many rooms are open on this connection. Open the link in a new tab.',
   'room.closed': 'This room has ended. Nobody can join or write in it any more.',
   'room.notJoined': 'You are no longer in the room. Rejoining…',
   'room.full': 'This room is full. Try again when someone leaves.',

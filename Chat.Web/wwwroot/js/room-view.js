@@ -5,6 +5,7 @@ const STATUS_TEXT = {
   new: 'New room: nobody has joined yet.',
   active: 'Active room.',
   closed: 'This room has ended.',
+  damaged: 'This link is damaged.',
 };
 
 export class RoomView {

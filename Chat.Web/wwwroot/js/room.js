@@ -1,5 +1,6 @@
 // The room page: keys from the link's fragment, the room from the gateway through resclient,
-// every message and nickname sealed and opened here (design sections 3, 5 and 6).
+// every message and nickname sealed and opened here (design sections 3, 5, 6 and 12).
+import * as capability from './capability.js';
 import * as envelope from './envelope.js';
 import { describeError, errorCode } from './errors.js';
 import { RoomView } from './room-view.js';
@@ -14,26 +15,30 @@ const roomId = location.pathname.split('/')[2];
 const rid = `room.${roomId}`;
 
 // Tab-scoped, so a reload stays the same member with the same nickname; gone when the tab closes.
-// The secret is never stored anywhere.
+// The member key is what makes this tab the member: besides here it goes only into the params of the
+// member-bound calls, never on screen or into a log. The secret and the proof are never stored anywhere.
 const stored = {
-  member: () => sessionStorage.getItem(`chat.member.${roomId}`),
+  memberKey: () => sessionStorage.getItem(`chat.memberKey.${roomId}`),
   nick: () => sessionStorage.getItem(`chat.nick.${roomId}`),
-  save: (member, nick) => {
+  save: ({ member, memberKey, nick }) => {
+    sessionStorage.setItem(`chat.memberKey.${roomId}`, memberKey);
     sessionStorage.setItem(`chat.member.${roomId}`, member);
     sessionStorage.setItem(`chat.nick.${roomId}`, nick);
   },
 };
 
 let keys = null;
+let proof = null;
+let unlockError = null;
 let client = null;
 let room = null;
-let me = null; // { member, nick }
+let me = null; // { member, memberKey, nick }
 let joined = false;
 let heartbeat = null;
 
 addEventListener('hashchange', () => location.reload());
 addEventListener('pagehide', leave);
-addEventListener('beforeunload', () => { keys = null; });
+addEventListener('beforeunload', () => { keys = null; proof = null; });
 addEventListener('pageshow', event => { if (event.persisted) location.reload(); });
 view.onCopyLink(copyLink);
 start().catch(error => view.showNotice(describeError(error)));
@@ -41,19 +46,36 @@ start().catch(error => view.showNotice(describeError(error)));
 async function start() {
   const secret = envelope.parseSecret(location.hash.slice(1));
   if (!secret) {
-    view.showStatus('unknown', 0);
+    view.showStatus('damaged', 0);
     view.showNotice('This link is missing its key, or the key is damaged: the part after # must be copied whole. Ask for the link again.');
     return;
   }
+  // The room id is derived from the secret, so a link whose parts do not belong together is damaged
+  // (or tampered with); it opens nothing, so the page does not even connect.
+  if (!await capability.linkMatches(roomId, secret)) {
+    secret.fill(0);
+    view.showStatus('damaged', 0);
+    view.showNotice('This link is damaged: its key does not belong to its room. Ask for the link again and copy it whole.');
+    return;
+  }
   keys = await envelope.deriveKeys(secret, roomId);
+  const access = await capability.accessToken(secret);
+  proof = capability.proofOf(access);
+  access.fill(0);
   secret.fill(0);
 
   const config = await (await fetch('/chat-config.json', { cache: 'no-store' })).json();
   client = new resclient.default(() => new WebSocket(gatewayUrl(config.gateway)));
+  client.setOnConnect(unlock);
   client.on('disconnect', () => view.setOffline(true));
   client.on('connect', onReconnect);
 
-  room = await withTimeout(client.get(rid));
+  try {
+    room = await withTimeout(client.get(rid));
+  } catch (error) {
+    // Without the unlock the subscribe can only be refused; the reason worth showing is the unlock's.
+    throw unlockError ?? error;
+  }
   room.on('change', onRoomChange);
   onRoomChange();
   if (room.status === 'closed') return;
@@ -74,11 +96,29 @@ function gatewayUrl(gateway) {
   return url.href;
 }
 
+// Every connection starts with nothing unlocked, and resclient runs this before it subscribes again.
+// On the first connection a refusal lets the subscribe fail, which ends start() with this reason;
+// on a later one it closes the connection, and resclient tries a new one while the room is followed.
+// The request must go out before the first await: resclient counts the socket as connected only
+// while it calls this, and a request sent later would wait for the very connect it is part of.
+async function unlock() {
+  try {
+    await withTimeout(client.authenticate(rid, 'unlock', { proof }));
+    if (unlockError) view.showNotice('');
+    unlockError = null;
+  } catch (error) {
+    unlockError = error;
+    if (room === null) return;
+    view.showNotice(describeError(error));
+    throw error;
+  }
+}
+
 async function join(nick) {
-  me = { member: stored.member() ?? newMemberId(), nick };
-  stored.save(me.member, nick);
+  me = { ...await member(), nick };
+  stored.save(me);
   const profile = await envelope.sealProfile(keys, me.member, nick);
-  await call(rid, 'join', { member: me.member, profile });
+  await call(rid, 'join', { memberKey: me.memberKey, profile });
   joined = true;
   view.showNotice('');
   view.showRoom({ onSend: send, onLoadOlder: loadOlder });
@@ -124,7 +164,9 @@ async function renderPeople() {
 
 async function showMessage(item) {
   const body = keys && await envelope.openMessage(keys, item.id, item);
-  view.addMessage({ seq: item.seq, sentAt: item.sentAt, body, mine: body?.member === me?.member });
+  // The server stamps the sender it authenticated; the member in the body is only what the sender wrote.
+  const sender = item.member ?? body?.member;
+  view.addMessage({ seq: item.seq, sentAt: item.sentAt, body, mine: me !== null && sender === me.member });
   view.setCanLoadOlder(view.oldestSeq() > 1);
 }
 
@@ -152,7 +194,7 @@ async function send(text) {
   let rateLimitWaits = 0;
   for (let attempt = 1; ; attempt++) {
     try {
-      await call(`${rid}.messages`, 'send', { id, ciphertext: box.ciphertext, nonce: box.nonce, member: me.member });
+      await call(`${rid}.messages`, 'send', { id, ciphertext: box.ciphertext, nonce: box.nonce, memberKey: me.memberKey });
       view.clearComposer();
       return;
     } catch (error) {
@@ -184,7 +226,7 @@ function retryAfterMs(error) {
 async function beat() {
   if (!joined || !client) return;
   try {
-    await call(rid, 'heartbeat', { member: me.member });
+    await call(rid, 'heartbeat', { memberKey: me.memberKey });
   } catch (error) {
     if (errorCode(error) === 'room.notJoined') await rejoin().catch(showJoinError);
   }
@@ -193,7 +235,7 @@ async function beat() {
 // After a failover or an expiry the room no longer knows us; the same member joins again.
 async function rejoin() {
   const profile = await envelope.sealProfile(keys, me.member, me.nick);
-  await call(rid, 'join', { member: me.member, profile });
+  await call(rid, 'join', { memberKey: me.memberKey, profile });
 }
 
 let connectedBefore = false;
@@ -209,9 +251,10 @@ async function onReconnect() {
 
 function leave() {
   stopBeating();
-  if (joined && client) client.call(rid, 'leave', { member: me.member }).catch(() => {});
+  if (joined && client) client.call(rid, 'leave', { memberKey: me.memberKey }).catch(() => {});
   joined = false;
   keys = null;
+  proof = null;
 }
 
 function stopBeating() {
@@ -228,9 +271,10 @@ async function copyLink() {
   }
 }
 
-function newMemberId() {
-  return envelope.toBase64(crypto.getRandomValues(new Uint8Array(16)))
-    .replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+// This tab's member key (kept, or new) and the member id it stands for, as the participants list shows it.
+async function member() {
+  const key = capability.parseMemberKey(stored.memberKey()) ?? capability.newMemberKey();
+  return { member: await capability.memberIdOf(key), memberKey: envelope.toBase64Url(key) };
 }
 
 // resclient leaves a call pending forever when the socket drops (resclient issue #38).

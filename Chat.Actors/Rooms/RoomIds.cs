@@ -17,7 +17,10 @@ public static partial class RoomIds
     /// <summary>A room id is a lowercase UUID v4; anything else names no room.</summary>
     public static bool IsValidRoomId(string? id) => id is not null && RoomIdPattern().IsMatch(id);
 
-    /// <summary>A member id is the tab's own random id: 16 to 64 characters of [A-Za-z0-9_-].</summary>
+    /// <summary>
+    /// A member id: 16 to 64 characters of [A-Za-z0-9_-]. Calls carry a member key and the RES layer derives
+    /// the id from it (22 characters, docs/capability.md); rooms only ever see ids.
+    /// </summary>
     public static bool IsValidMemberId(string? id) => id is not null && MemberIdPattern().IsMatch(id);
 
     /// <summary>Message ids are UUID v4 chosen by the sender; case is ignored, the canonical form is lowercase.</summary>

@@ -55,6 +55,12 @@ public sealed class GatewayCapabilityTests(PostgresFixture postgres) : GatewaySp
         before.Select(e => e["event"]!.GetValue<string>()).Should().OnlyContain(name => name == $"room.{room}.change" || name == $"room.{room}.participants.add");
         before[^1]["data"]!["value"]!["data"]!["member"]!.GetValue<string>().Should().Be(TestPayloads.MemberIdOf(observerKey));
         before[^1]["data"]!["idx"]!.GetValue<int>().Should().Be(0, "the observer is the room's first participant");
+
+        // The stranger's refused subscribes loaded the room's resources for a moment: none of it may follow them.
+        (await observer.RequestAsync($"call.room.{room}.messages.send", GatewayProtocolTests.SendParams(observerKey)))["error"].Should().BeNull();
+        await observer.NextEventAsync(e => e == $"room.{room}.messages.add");
+        (await stranger.RequestAsync("version"))["result"].Should().NotBeNull();
+        stranger.DrainEvents().Should().BeEmpty("nothing of a room reaches a connection that has not unlocked it");
     }
 
     [Fact]
@@ -95,6 +101,7 @@ public sealed class GatewayCapabilityTests(PostgresFixture postgres) : GatewaySp
         JsonAssert.Equal(unlocked["result"], """{"payload":null}""");
         var subscribed = await client.RequestAsync($"subscribe.room.{room}");
         subscribed["result"]!["models"]![$"room.{room}"]!["status"]!.GetValue<string>().Should().Be("new");
+        JsonAssert.Equal(subscribed["result"]!["collections"], $$$"""{"room.{{{room}}}.messages":[],"room.{{{room}}}.participants":[]}""");
     }
 
     [Fact]

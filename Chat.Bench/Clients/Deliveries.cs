@@ -57,7 +57,8 @@ public sealed class Deliveries
             Interlocked.Increment(ref _decrypted);
             var data = JsonNode.Parse(frame)?["data"]?["value"]?["data"];
             var box = new SealedBox(data?["ciphertext"]?.GetValue<string>() ?? string.Empty, data?["nonce"]?.GetValue<string>() ?? string.Empty);
-            if (sent.Room.Keys.OpenMessage(messageId, box) is null)
+            // As the page checks it: the body opens, and names the member the server stamped on the message.
+            if (sent.Room.Keys.OpenMessage(messageId, box) is not { } body || body.Member != data?["member"]?.GetValue<string>())
             {
                 Interlocked.Increment(ref _decryptFailures);
             }

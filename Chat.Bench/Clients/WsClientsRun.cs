@@ -11,7 +11,7 @@ namespace Chat.Bench.Clients;
 /// <summary>
 /// The client process of scenario 3: opens the connections, reports, waits for the parent's
 /// <see cref="WsClientsReports.GoLine"/> (the parent measures the node's memory in between, with
-/// the clients idle), joins every client to its room, sends on an open-loop schedule, times every
+/// the clients idle), unlocks and joins every client's room, sends on an open-loop schedule, times every
 /// delivery, reports the result and closes the connections.
 /// </summary>
 public static class WsClientsRun
@@ -113,7 +113,9 @@ public static class WsClientsRun
             client.Room = rooms[i % rooms.Length];
             try
             {
-                var reply = await client.RequestAsync($"call.room.{client.Room.Id}.join",
+                // As the page does: show the link's proof first; without it the room refuses the join.
+                var unlocked = await client.RequestAsync($"auth.room.{client.Room.Id}.unlock", ResBodies.UnlockParams(client.Room));
+                var reply = unlocked["error"] is not null ? unlocked : await client.RequestAsync($"call.room.{client.Room.Id}.join",
                     ResBodies.JoinParams(client.Member, client.Room.SealProfile(client.Member)));
                 if (reply["result"] is null)
                 {
@@ -147,7 +149,7 @@ public static class WsClientsRun
                 var sender = clients[sent % clients.Length];
                 var room = sender.Room!;
                 var scheduled = Clock.After(start, sent / rate);
-                var body = new MessageBody(sender.Member, "bench", $"Message {sent} from a page in an end-to-end benchmark.", MessageBody.FormatTime(DateTimeOffset.UtcNow));
+                var body = new MessageBody(sender.Member.MemberId, "bench", $"Message {sent} from a page in an end-to-end benchmark.", MessageBody.FormatTime(DateTimeOffset.UtcNow));
                 var id = Guid.NewGuid().ToString();
                 var box = room.Keys.SealMessage(id, body);
                 deliveries.Expect(id, sender, room, scheduled, scheduled >= windowStart, settings.ClientsPerRoom - 1);

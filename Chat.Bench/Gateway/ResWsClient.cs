@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Chat.Bench.Measure;
 using Chat.Bench.Res;
+using Chat.Client.Envelope;
 
 namespace Chat.Bench.Gateway;
 
@@ -38,7 +39,7 @@ public sealed class ResWsClient : IAsyncDisposable
     /// <summary>Room this client joined and the member it joined as (set by the scenario).</summary>
     public BenchRoom? Room { get; set; }
 
-    public string Member { get; } = BenchRoom.NewMember();
+    public MemberKey Member { get; } = MemberKey.Create();
 
     /// <summary>Connects and completes the version handshake, as resclient does first.</summary>
     public static async Task<ResWsClient> ConnectAsync(Uri uri, Action<ResWsClient, string, byte[], long> onAdd, CancellationToken cancellation)

@@ -1,10 +1,10 @@
-using System.Security.Cryptography;
 using Chat.Client.Envelope;
 
 namespace Chat.Bench.Res;
 
 /// <summary>
-/// A room as a page holds it: its id, the keys derived from its link secret, and one member. Every
+/// A room as a page holds it: its id and proof, both derived from its link secret as the landing page
+/// derives them, the keys derived from the same secret, and one member (by its key). Every
 /// ciphertext the benchmark sends is a real envelope (<see cref="RoomKeys"/>, byte-identical with the
 /// browser's), so sizes and padding are what users produce.
 /// </summary>
@@ -14,28 +14,31 @@ public sealed class BenchRoom
 
     public BenchRoom()
     {
-        Id = Guid.NewGuid().ToString();
-        Keys = RoomKeys.Derive(RoomSecret.Create(), Id);
-        Member = NewMember();
+        var secret = RoomSecret.Create();
+        Id = RoomCapability.RoomIdOf(secret);
+        Proof = RoomCapability.Proof(secret);
+        Keys = RoomKeys.Derive(secret, Id);
+        Member = MemberKey.Create();
     }
 
     public string Id { get; }
 
+    /// <summary>What <c>auth.room.{id}.unlock</c> takes.</summary>
+    public string Proof { get; }
+
     public RoomKeys Keys { get; }
 
-    public string Member { get; }
-
-    public static string NewMember() => "m_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(10)).ToLowerInvariant();
+    public MemberKey Member { get; }
 
     /// <summary>A message of ordinary length (padded by the envelope to its 256-byte bucket).</summary>
-    public (string Id, SealedBox Box) SealMessage(string member)
+    public (string Id, SealedBox Box) SealMessage(MemberKey member)
     {
         var id = Guid.NewGuid().ToString();
         var n = Interlocked.Increment(ref _sent);
-        var body = new MessageBody(member, "bench", $"Message {n} of a benchmark conversation, about as long as a chat line.",
+        var body = new MessageBody(member.MemberId, "bench", $"Message {n} of a benchmark conversation, about as long as a chat line.",
             MessageBody.FormatTime(DateTimeOffset.UtcNow));
         return (id, Keys.SealMessage(id, body));
     }
 
-    public SealedBox SealProfile(string member) => Keys.SealProfile(member, "bench-" + member[^4..]);
+    public SealedBox SealProfile(MemberKey member) => Keys.SealProfile(member.MemberId, "bench-" + member.MemberId[^4..]);
 }

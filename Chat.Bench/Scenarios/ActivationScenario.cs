@@ -4,6 +4,7 @@ using Chat.Actors.Rooms;
 using Chat.Bench.Measure;
 using Chat.Bench.Report;
 using Chat.Bench.Res;
+using Chat.Client.Envelope;
 using Npgsql;
 
 namespace Chat.Bench.Scenarios;
@@ -40,10 +41,10 @@ public static class ActivationScenario
             context.Cancellation.ThrowIfCancellationRequested();
             var room = new BenchRoom();
             var started = Clock.Now;
-            var first = await gateway.RequestAsync($"call.room.{room.Id}.join", ResBodies.Join("bench", room.Member, room.SealProfile(room.Member)));
+            var first = await gateway.RequestAsync($"call.room.{room.Id}.join", ResBodies.Join("bench", room.Id, room.Member, room.SealProfile(room.Member)));
             var joined = Clock.Now;
-            var second = BenchRoom.NewMember();
-            var again = await gateway.RequestAsync($"call.room.{room.Id}.join", ResBodies.Join("bench", second, room.SealProfile(second)));
+            var second = MemberKey.Create();
+            var again = await gateway.RequestAsync($"call.room.{room.Id}.join", ResBodies.Join("bench", room.Id, second, room.SealProfile(second)));
             var ended = Clock.Now;
             errors += (ResBodies.IsSuccess(first) ? 0 : 1) + (ResBodies.IsSuccess(again) ? 0 : 1);
             if (i >= 20)

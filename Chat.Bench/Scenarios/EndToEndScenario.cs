@@ -6,7 +6,7 @@ namespace Chat.Bench.Scenarios;
 
 /// <summary>
 /// Scenario 3: pages through the embedded gateway. Many WebSocket clients (RES client protocol:
-/// version, call join, call send) in many rooms send envelope-encrypted messages on an open-loop
+/// version, auth unlock, call join, call send) in many rooms send envelope-encrypted messages on an open-loop
 /// schedule; every other client of the room times the message's add event. The clients run in a
 /// process of their own (<see cref="WsClientsProcess"/>): one process holding both ends of 10,000
 /// connections would need more open files than this machine allows. This process, the node's,
@@ -22,7 +22,7 @@ public static class EndToEndScenario
         var nodeFileLimit = OpenFiles.SoftLimit();
         context.Announce("3. End to end through the embedded gateway (WebSocket, RES client protocol)",
             ("clients", $"{settings.Clients:N0} WebSocket connections, {settings.ClientsPerRoom} per room ({settings.Rooms:N0} rooms), in a separate client process"),
-            ("client", "version handshake, call.room.{id}.join (encrypted profile), then call.room.{id}.messages.send with the C# envelope"),
+            ("client", "version handshake, auth.room.{id}.unlock (the link's proof), call.room.{id}.join (encrypted profile, member key), then call.room.{id}.messages.send with the C# envelope"),
             ("load", $"open loop, {settings.SendsPerClientPerSecond} sends/s per client = {settings.Rate:N0} sends/s, {settings.Rate * (settings.ClientsPerRoom - 1):N0} deliveries/s"),
             ("latency", "from the scheduled send time to each other room member's messages.add event frame; sender and receivers share the client process, so one clock"),
             ("memory", "managed heap and working set of the node's process after a full GC, before the client process starts and after its connections open: the server end only"),

@@ -15,7 +15,7 @@ public static class ServiceLevelScenario
         var p = context.Profile;
         var gateway = context.RequireGateway;
         context.Announce("2. Service level over NATS (RES service protocol, as Resgate sends it)",
-            ("rooms", $"{p.Rooms:N0}, one member each, joined first with an encrypted profile"),
+            ("rooms", $"{p.Rooms:N0}, one member each, joined first with an encrypted profile; calls carry the token an unlock of the room gives"),
             ("payload", $"C# envelope (AES-GCM, padded to 256 B): {p.CiphertextBytes} B ciphertext, base64 in the RES JSON"),
             ("sustained", $"closed loop, {p.SustainedOutstanding} outstanding sends to uniformly random rooms"),
             ("hot room", $"closed loop, {p.HotRoomOutstanding} outstanding sends to one room"),
@@ -37,7 +37,7 @@ public static class ServiceLevelScenario
         string? firstError = null;
         await Parallel.ForEachAsync(rooms, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (room, _) =>
         {
-            var reply = await gateway.RequestAsync($"call.room.{room.Id}.join", ResBodies.Join("bench", room.Member, room.SealProfile(room.Member)));
+            var reply = await gateway.RequestAsync($"call.room.{room.Id}.join", ResBodies.Join("bench", room.Id, room.Member, room.SealProfile(room.Member)));
             if (!ResBodies.IsSuccess(reply))
             {
                 Interlocked.Increment(ref errors);
@@ -55,7 +55,7 @@ public static class ServiceLevelScenario
     public static async Task<bool> SendAsync(ResRequester gateway, BenchRoom room)
     {
         var (id, box) = room.SealMessage(room.Member);
-        return ResBodies.IsSuccess(await gateway.RequestAsync($"call.room.{room.Id}.messages.send", ResBodies.Send("bench", room.Member, id, box)));
+        return ResBodies.IsSuccess(await gateway.RequestAsync($"call.room.{room.Id}.messages.send", ResBodies.Send("bench", room.Id, room.Member, id, box)));
     }
 
     private static async Task SustainedAsync(BenchContext context, ResRequester gateway, BenchRoom[] rooms)
@@ -123,7 +123,7 @@ public static class ServiceLevelScenario
                 var room = rooms[sent % rooms.Length];
                 var (id, box) = room.SealMessage(room.Member);
                 watch.Expect(id, scheduled, counted: scheduled >= windowStart);
-                replies.Add(gateway.Send($"call.room.{room.Id}.messages.send", ResBodies.Send("bench", room.Member, id, box), out var published));
+                replies.Add(gateway.Send($"call.room.{room.Id}.messages.send", ResBodies.Send("bench", room.Id, room.Member, id, box), out var published));
                 await published;
             }
 

@@ -17,12 +17,15 @@ public sealed class GatewayBackpressureTests(PostgresFixture postgres) : Gateway
         await using var sender = await WsClient.ConnectAsync(Node.WebSocketUri);
         await using var reader = await WsClient.ConnectAsync(Node.WebSocketUri);
         await using var stalled = await WsClient.ConnectAsync(Node.WebSocketUri, read: false);
-        var member = TestPayloads.NewMemberId();
+        var member = TestPayloads.NewMemberKey();
+        await sender.UnlockAsync(room);
+        await reader.UnlockAsync(room);
         await sender.RequestAsync($"call.room.{room}.join", GatewayProtocolTests.JoinParams(member));
         await reader.RequestAsync($"subscribe.room.{room}");
 
-        // The stalled client subscribes but never reads a frame, not even the reply.
-        await stalled.SendRawAsync($$$"""{"id":1,"method":"subscribe.room.{{{room}}}"}""");
+        // The stalled client unlocks the room, then subscribes but never reads another frame, not even the reply.
+        (await stalled.RequestWithoutReaderAsync($"auth.room.{room}.unlock", new JsonObject { ["proof"] = TestPayloads.ProofOf(room) }))["error"].Should().BeNull();
+        await stalled.SendRawAsync($$$"""{"id":2,"method":"subscribe.room.{{{room}}}"}""");
         await reader.RequestAsync("version");
 
         // 60 KiB messages fill the socket buffers quickly; then the 1 MiB queue (about 13 of them) overflows.

@@ -25,6 +25,7 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec
     {
         await using var client = await Connect();
         var room = TestPayloads.NewRoomId();
+        await client.UnlockAsync(room);
 
         var reply = await client.RequestAsync($"subscribe.room.{room}");
 
@@ -40,9 +41,12 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec
         await using var alice = await Connect();
         await using var bob = await Connect();
         var room = TestPayloads.NewRoomId();
+        await alice.UnlockAsync(room);
+        await bob.UnlockAsync(room);
         await bob.RequestAsync($"subscribe.room.{room}");
+        var aliceKey = TestPayloads.NewMemberKey();
 
-        var joined = await alice.RequestAsync($"call.room.{room}.join", JoinParams(TestPayloads.NewMemberId()));
+        var joined = await alice.RequestAsync($"call.room.{room}.join", JoinParams(aliceKey));
         joined["result"]!["rid"]!.GetValue<string>().Should().Be($"room.{room}");
         joined["result"]!["models"]![$"room.{room}"]!["status"]!.GetValue<string>().Should().Be("active");
 
@@ -50,7 +54,8 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec
         bobSees["data"]!["idx"]!.GetValue<int>().Should().Be(0);
 
         var aliceMember = joined["result"]!["collections"]![$"room.{room}.participants"]![0]!["data"]!["member"]!.GetValue<string>();
-        var sent = await alice.RequestAsync($"call.room.{room}.messages.send", SendParams(aliceMember));
+        aliceMember.Should().Be(TestPayloads.MemberIdOf(aliceKey));
+        var sent = await alice.RequestAsync($"call.room.{room}.messages.send", SendParams(aliceKey));
         JsonAssert.Equal(sent["result"], """{"payload":{"seq":1}}""");
 
         // Two resources, two event streams: their events may interleave either way.
@@ -58,6 +63,7 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec
         var second = await bob.NextEventAsync(e => e == $"room.{room}.messages.add" || e == $"room.{room}.change");
         var events = new[] { first, second }.ToDictionary(e => e["event"]!.GetValue<string>());
         events[$"room.{room}.messages.add"]["data"]!["value"]!["data"]!["seq"]!.GetValue<long>().Should().Be(1);
+        events[$"room.{room}.messages.add"]["data"]!["value"]!["data"]!["member"]!.GetValue<string>().Should().Be(aliceMember);
         JsonAssert.Equal(events[$"room.{room}.change"]["data"], """{"values":{"messageCount":1}}""");
     }
 
@@ -66,8 +72,9 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec
     {
         await using var client = await Connect();
         var room = TestPayloads.NewRoomId();
+        await client.UnlockAsync(room);
 
-        var reply = await client.RequestAsync($"call.room.{room}.messages.send", SendParams(TestPayloads.NewMemberId()));
+        var reply = await client.RequestAsync($"call.room.{room}.messages.send", SendParams(TestPayloads.NewMemberKey()));
 
         reply["error"]!["code"]!.GetValue<string>().Should().Be("room.notJoined");
     }
@@ -78,13 +85,16 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec
     [InlineData("subscribe.room..x", "system.invalidRequest")]
     [InlineData("subscribe.room.not-a-uuid", "system.notFound")]
     [InlineData("unsubscribe.room.3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e", "system.noSubscription")]
-    [InlineData("call.room.3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e.explode", "system.methodNotFound")]
+    [InlineData("call.room.{room}.explode", "system.methodNotFound")]
     [InlineData("call.nothing.here.at.all", "system.notFound")]
     public async Task BadRequests_AreAnsweredWithTheirCode(string method, string code)
     {
         await using var client = await Connect();
 
-        var reply = await client.RequestAsync(method);
+        // {room} is one the client unlocked: the access check passes, so the code is about the request itself.
+        var room = TestPayloads.NewRoomId();
+        await client.UnlockAsync(room);
+        var reply = await client.RequestAsync(method.Replace("{room}", room, StringComparison.Ordinal));
 
         reply["error"]!["code"]!.GetValue<string>().Should().Be(code);
     }
@@ -118,12 +128,20 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec
         await using var other = await Connect();
         var watched = TestPayloads.NewRoomId();
         var unwatched = TestPayloads.NewRoomId();
+
+        // The other client may read both rooms: what it is sent depends on what it holds, not on what it may read.
+        foreach (var room in new[] { watched, unwatched })
+        {
+            await holder.UnlockAsync(room);
+            await other.UnlockAsync(room);
+        }
+
         await other.RequestAsync($"subscribe.room.{watched}");
         await holder.RequestAsync($"subscribe.room.{unwatched}");
 
-        await holder.RequestAsync($"call.room.{unwatched}.join", JoinParams(TestPayloads.NewMemberId()));
+        await holder.RequestAsync($"call.room.{unwatched}.join", JoinParams(TestPayloads.NewMemberKey()));
         await holder.NextEventAsync(e => e == $"room.{unwatched}.participants.add");
-        await holder.RequestAsync($"call.room.{watched}.join", JoinParams(TestPayloads.NewMemberId()));
+        await holder.RequestAsync($"call.room.{watched}.join", JoinParams(TestPayloads.NewMemberKey()));
         await other.NextEventAsync(e => e == $"room.{watched}.participants.add");
 
         other.DrainEvents().Should().NotContain(e => e["event"]!.GetValue<string>().Contains(unwatched, StringComparison.Ordinal));
@@ -134,6 +152,7 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec
     {
         await using var client = await Connect();
         var room = TestPayloads.NewRoomId();
+        await client.UnlockAsync(room);
         await client.RequestAsync($"subscribe.room.{room}");
         var again = await client.RequestAsync($"subscribe.room.{room}");
         again["result"]!.AsObject().Should().BeEmpty("the client has every resource already");
@@ -150,11 +169,13 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec
     {
         await using var watcher = await Connect();
         var room = TestPayloads.NewRoomId();
+        await watcher.UnlockAsync(room);
         await watcher.RequestAsync($"subscribe.room.{room}");
         var hints = await Listener.Connection.SubscribeCoreAsync<byte[]>("conn.*.disconnect");
 
         var leaving = await Connect();
-        await leaving.RequestAsync($"call.room.{room}.join", JoinParams(TestPayloads.NewMemberId()));
+        await leaving.UnlockAsync(room);
+        await leaving.RequestAsync($"call.room.{room}.join", JoinParams(TestPayloads.NewMemberKey()));
         await watcher.NextEventAsync(e => e == $"room.{room}.participants.add");
         await leaving.DisposeAsync();
 
@@ -169,10 +190,11 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec
     public async Task ReconnectingClient_GetsAFreshCid_AndACorrectResync()
     {
         var room = TestPayloads.NewRoomId();
-        var member = TestPayloads.NewMemberId();
+        var member = TestPayloads.NewMemberKey();
         var hints = await Listener.Connection.SubscribeCoreAsync<byte[]>("conn.*.disconnect");
         await using (var first = await Connect())
         {
+            await first.UnlockAsync(room);
             await first.RequestAsync($"call.room.{room}.join", JoinParams(member));
             await first.RequestAsync($"call.room.{room}.messages.send", SendParams(member));
         }
@@ -181,11 +203,14 @@ public sealed class GatewayProtocolTests(PostgresFixture postgres) : GatewaySpec
 
         // Someone else talks while this client is away.
         await using var other = await Connect();
-        var otherMember = TestPayloads.NewMemberId();
+        var otherMember = TestPayloads.NewMemberKey();
+        await other.UnlockAsync(room);
         await other.RequestAsync($"call.room.{room}.join", JoinParams(otherMember));
         await other.RequestAsync($"call.room.{room}.messages.send", SendParams(otherMember));
 
+        // A token belongs to its connection: the page unlocks again on every connect.
         await using var second = await Connect();
+        await second.UnlockAsync(room);
         var resync = await second.RequestAsync($"call.room.{room}.join", JoinParams(member));
         resync["result"]!["collections"]![$"room.{room}.messages"]!.AsArray().Select(m => m!["data"]!["seq"]!.GetValue<long>())
             .Should().Equal(1, 2);

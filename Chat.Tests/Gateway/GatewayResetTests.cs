@@ -14,6 +14,7 @@ public sealed class GatewayResetTests(PostgresFixture postgres) : GatewaySpec(po
     {
         var room = TestPayloads.NewRoomId();
         await using var client = await WsClient.ConnectAsync(Node.WebSocketUri);
+        await client.UnlockAsync(room);
         await client.RequestAsync($"subscribe.room.{room}");
 
         // A wrong event reaches the cache (as if real ones had been lost): the client follows it.
@@ -31,8 +32,9 @@ public sealed class GatewayResetTests(PostgresFixture postgres) : GatewaySpec(po
     public async Task Reset_OfACollection_SendsTheItemsTheClientMissed()
     {
         var room = TestPayloads.NewRoomId();
-        var member = TestPayloads.NewMemberId();
+        var member = TestPayloads.NewMemberKey();
         await using var client = await WsClient.ConnectAsync(Node.WebSocketUri);
+        await client.UnlockAsync(room);
         await client.RequestAsync($"call.room.{room}.join", GatewayProtocolTests.JoinParams(member));
 
         // A wrong remove leaves the cached participants empty; the reset brings the member back.
@@ -42,6 +44,6 @@ public sealed class GatewayResetTests(PostgresFixture postgres) : GatewaySpec(po
 
         var added = await client.NextEventAsync(e => e == $"room.{room}.participants.add");
         added["data"]!["idx"]!.GetValue<int>().Should().Be(0);
-        added["data"]!["value"]!["data"]!["member"]!.GetValue<string>().Should().Be(member);
+        added["data"]!["value"]!["data"]!["member"]!.GetValue<string>().Should().Be(TestPayloads.MemberIdOf(member));
     }
 }

@@ -95,6 +95,42 @@ public sealed class WsClient : IAsyncDisposable
         return unlocked;
     }
 
+    /// <summary>
+    /// For a client connected with <c>read: false</c>: sends a request and reads frames by hand up to its
+    /// answer. Requests on one connection run concurrently, so a stalled client that must unlock before it
+    /// subscribes has to see the unlock answered; after that it can stop reading for good.
+    /// </summary>
+    public async Task<JsonObject> RequestWithoutReaderAsync(string method, JsonNode? parameters = null)
+    {
+        var id = Interlocked.Increment(ref _id);
+        var request = new JsonObject { ["id"] = id, ["method"] = method };
+        if (parameters is not null)
+        {
+            request["params"] = parameters;
+        }
+
+        await SendRawAsync(request.ToJsonString());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var received = await _socket.ReceiveAsync(buffer, cts.Token);
+            message.Write(buffer, 0, received.Count);
+            if (!received.EndOfMessage)
+            {
+                continue;
+            }
+
+            var frame = (JsonObject)JsonNode.Parse(message.ToArray())!;
+            message.SetLength(0);
+            if (frame["id"] is JsonValue answered && answered.TryGetValue<int>(out var n) && n == id)
+            {
+                return frame;
+            }
+        }
+    }
+
     public async Task SendRawAsync(string text) =>
         await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 

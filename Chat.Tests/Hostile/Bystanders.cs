@@ -93,7 +93,7 @@ public sealed class Bystanders : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private sealed class Pair(string room, string member, WsClient writer, WsClient reader) : IAsyncDisposable
+    private sealed class Pair(string room, string memberKey, WsClient writer, WsClient reader) : IAsyncDisposable
     {
         public string Room { get; } = room;
 
@@ -101,12 +101,14 @@ public sealed class Bystanders : IAsyncDisposable
         {
             var writer = await WsClient.ConnectAsync(ws);
             var reader = await WsClient.ConnectAsync(ws);
-            var member = TestPayloads.NewMemberId();
-            var joined = await writer.RequestAsync($"call.room.{room}.join", GatewayProtocolTests.JoinParams(member));
+            await writer.UnlockAsync(room);
+            await reader.UnlockAsync(room);
+            var memberKey = TestPayloads.NewMemberKey();
+            var joined = await writer.RequestAsync($"call.room.{room}.join", GatewayProtocolTests.JoinParams(memberKey));
             joined["error"].Should().BeNull();
             var subscribed = await reader.RequestAsync($"subscribe.room.{room}");
             subscribed["error"].Should().BeNull();
-            return new Pair(room, member, writer, reader);
+            return new Pair(room, memberKey, writer, reader);
         }
 
         public async Task TalkOnceAsync()
@@ -114,7 +116,7 @@ public sealed class Bystanders : IAsyncDisposable
             // The reader's page would heartbeat; a frame now and then keeps its connection from being idle.
             (await reader.RequestAsync("version"))["result"].Should().NotBeNull();
 
-            var sent = await writer.RequestAsync($"call.room.{Room}.messages.send", GatewayProtocolTests.SendParams(member));
+            var sent = await writer.RequestAsync($"call.room.{Room}.messages.send", GatewayProtocolTests.SendParams(memberKey));
             if (sent["error"] is { } error)
             {
                 throw new InvalidOperationException($"send refused: {error.ToJsonString()}");

@@ -1,5 +1,7 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json.Nodes;
+using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Hostile;
 
@@ -26,12 +28,16 @@ public sealed record FuzzFrame(byte[] Bytes, bool Binary, long? Id, FuzzExpectat
 
 /// <summary>
 /// Seeded generators of malformed RES input, for the WebSocket gateway and for the service on NATS.
-/// Nothing generated is a valid join, send or leave of a present member, so no room may change.
+/// Nothing generated is a valid join, send or leave of a present member, so no room may change: a
+/// <c>memberKey</c> is never a key at all (a valid one would join someone new), while <c>member</c> may
+/// name one of <paramref name="members"/>, as someone who read it in the participants list would.
+/// The rooms were made by <see cref="TestPayloads.NewRoomId"/>, so their proofs are at hand: unlocks
+/// come with the right proof too, which changes a connection's token and no room.
 /// </summary>
-public sealed class FuzzInput(int seed, IReadOnlyList<string> rooms, int maxFrameBytes)
+public sealed class FuzzInput(int seed, IReadOnlyList<string> rooms, int maxFrameBytes, IReadOnlyList<string>? members = null)
 {
     private static readonly string[] Types = ["subscribe", "unsubscribe", "get", "call", "version", "auth", "new", "access", "", "SUBSCRIBE"];
-    private static readonly string[] RoomMethods = ["join", "leave", "heartbeat", "messages.send", "messages.history", "unknown", ""];
+    private static readonly string[] RoomMethods = ["join", "leave", "heartbeat", "messages.send", "messages.history", "unlock", "unknown", ""];
 
     // Every byte class a token can hold: letters, digits, allowed punctuation, separators and
     // wildcards, whitespace, control characters, quotes, non-ASCII and astral characters.
@@ -61,22 +67,26 @@ public sealed class FuzzInput(int seed, IReadOnlyList<string> rooms, int maxFram
     /// <summary>A request on NATS: a subject under the service's prefixes and a body of any shape.</summary>
     public (string Subject, byte[] Body) NextNatsRequest()
     {
-        var type = Pick(["access", "get", "call"]);
+        var type = Pick(["access", "get", "call", "auth"]);
         var room = _random.Next(3) == 0 ? RandomToken(1, 40, natsSafe: true) : Pick(rooms);
-        var tail = _random.Next(4) switch
+        var tail = _random.Next(type == "auth" ? 5 : 4) switch
         {
             0 => string.Empty,
             1 => "." + Pick(RoomMethods.Where(m => m.Length > 0).ToArray()),
             2 => "." + string.Join('.', Enumerable.Range(0, _random.Next(1, 5)).Select(_ => RandomToken(1, 30, natsSafe: true))),
+            // The service's one auth method, often enough for its parameters to be reached.
+            4 => ".unlock",
             _ => "." + RandomToken(1, _random.Next(2) == 0 ? 200 : 3000, natsSafe: true),
         };
-        var body = _random.Next(6) switch
+        var body = _random.Next(7) switch
         {
             0 => RandomBytes(_random.Next(0, 2000)),
             1 => Encoding.UTF8.GetBytes(DeepJson(_random.Next(1, 2000))),
             2 => Encoding.UTF8.GetBytes(new JsonObject { ["cid"] = RandomJsonValue(), ["token"] = RandomJsonValue(), ["params"] = RandomParams() }.ToJsonString()),
-            3 => Encoding.UTF8.GetBytes($"{{\"params\":{{\"ciphertext\":\"{new string('A', _random.Next(1, 900_000))}\"}}}}"),
+            3 => Encoding.UTF8.GetBytes($"{{\"token\":{{\"rooms\":[\"{Pick(rooms)}\"]}},\"params\":{{\"ciphertext\":\"{new string('A', _random.Next(1, 900_000))}\"}}}}"),
             4 => Encoding.UTF8.GetBytes(RandomParams()?.ToJsonString() ?? "null"),
+            // As a gateway sends it after an unlock (or near enough): past the access check, into the room's parser.
+            6 => Encoding.UTF8.GetBytes(new JsonObject { ["cid"] = RandomCid(), ["token"] = RandomConnectionToken(), ["params"] = RandomParams() }.ToJsonString()),
             _ => [],
         };
         return ($"{type}.room.{room}{tail}", body);
@@ -134,17 +144,69 @@ public sealed class FuzzInput(int seed, IReadOnlyList<string> rooms, int maxFram
         };
     }
 
-    /// <summary>Parameters of every wrong shape; a member id always holds a character members never have.</summary>
-    private JsonNode? RandomParams() => _random.Next(8) switch
+    /// <summary>Parameters of every wrong shape; a member key is never one (<see cref="NotAMemberKey"/>).</summary>
+    private JsonNode? RandomParams() => _random.Next(10) switch
     {
         0 => null,
         1 => RandomJsonValue(),
-        2 => new JsonObject { ["member"] = "bad!" + RandomToken(12, 60, natsSafe: true), ["profile"] = RandomJsonValue() },
+        2 => new JsonObject { ["memberKey"] = NotAMemberKey(), ["member"] = SomeMember(), ["profile"] = RandomJsonValue() },
         3 => new JsonObject { ["member"] = RandomJsonValue(), ["id"] = RandomJsonValue(), ["ciphertext"] = RandomJsonValue(), ["nonce"] = RandomJsonValue() },
         4 => new JsonObject { ["before"] = RandomJsonValue(), ["limit"] = RandomJsonValue() },
         5 => new JsonObject { ["count"] = RandomJsonValue(), ["protocol"] = RandomJsonValue() },
         6 => JsonNode.Parse(DeepJson(_random.Next(1, 60))),
-        _ => new JsonObject { ["member"] = "bad!" + RandomToken(12, 60, natsSafe: true), ["id"] = Guid.NewGuid().ToString(), ["ciphertext"] = Convert.ToBase64String(RandomBytes(_random.Next(0, 100))), ["nonce"] = "AAAA" },
+        7 => new JsonObject { ["proof"] = SomeProof() },
+        // A present member's id where the key belongs, with a well-formed profile: what a link holder would try.
+        8 => new JsonObject { ["memberKey"] = SomeMember(), ["profile"] = new JsonObject { ["ciphertext"] = TestPayloads.Base64(48), ["nonce"] = TestPayloads.Base64(12) } },
+        _ => new JsonObject { ["memberKey"] = NotAMemberKey(), ["member"] = SomeMember(), ["id"] = Guid.NewGuid().ToString(), ["ciphertext"] = Convert.ToBase64String(RandomBytes(_random.Next(0, 100))), ["nonce"] = "AAAA" },
+    };
+
+    /// <summary>Never a member key (43 canonical base64url characters): a valid one would be a new member, a change.</summary>
+    private JsonNode? NotAMemberKey() => _random.Next(6) switch
+    {
+        0 => "bad!" + RandomToken(12, 60, natsSafe: true),
+        1 => Base64Url.EncodeToString(RandomBytes(32)) + "=",
+        2 => Base64Url.EncodeToString(RandomBytes(_random.Next(2) == 0 ? 31 : 33)),
+        3 => Convert.ToBase64String(RandomBytes(32)),
+        4 => JsonValue.Create(_random.NextInt64()),
+        _ => null,
+    };
+
+    /// <summary>A present member's id (22 characters, not a key), or a made-up one.</summary>
+    private JsonValue SomeMember() => members is { Count: > 0 } && _random.Next(2) == 0
+        ? JsonValue.Create(Pick(members))
+        : JsonValue.Create("bad!" + RandomToken(12, 60, natsSafe: true));
+
+    /// <summary>Proofs right and wrong: another room's, this one's in another spelling, garbage, or a room's own.</summary>
+    private JsonNode? SomeProof()
+    {
+        var proof = TestPayloads.ProofOf(Pick(rooms));
+        return _random.Next(6) switch
+        {
+            0 => proof,
+            1 => proof + "=",
+            2 => Convert.ToBase64String(Base64Url.DecodeFromChars(proof)),
+            3 => proof[..^1],
+            4 => RandomJsonValue(),
+            _ => RandomToken(0, 200, natsSafe: false),
+        };
+    }
+
+    /// <summary>The <c>cid</c> of a request on NATS: mostly a gateway's, sometimes one aimed at another subject.</summary>
+    private JsonNode? RandomCid() => _random.Next(3) switch
+    {
+        0 => RandomJsonValue(),
+        1 => RandomToken(1, 80, natsSafe: false),
+        _ => "fuzz" + _random.Next(1000),
+    };
+
+    /// <summary>A connection token: the gateway's after an unlock of a target room, or something near it.</summary>
+    private JsonNode? RandomConnectionToken() => _random.Next(5) switch
+    {
+        0 => RandomJsonValue(),
+        1 => new JsonObject { ["rooms"] = new JsonArray(Pick(rooms)) },
+        2 => new JsonObject { ["rooms"] = new JsonArray([.. rooms.Select(r => (JsonNode?)JsonValue.Create(r))]) },
+        3 => new JsonObject { ["rooms"] = new JsonArray([.. Enumerable.Range(0, _random.Next(1, 60)).Select(_ => RandomJsonValue()), JsonValue.Create(Pick(rooms))]) },
+        _ => new JsonObject { ["rooms"] = RandomJsonValue() },
     };
 
     private JsonNode? RandomJsonValue() => _random.Next(9) switch

@@ -13,8 +13,9 @@ namespace Chat.Tests.Hostile;
 /// <summary>
 /// Seeded fuzzing of the gateway (WebSocket frames) and of the service (requests straight on NATS):
 /// every frame is answered or its socket closed with a status, no internal error, no lost NATS
-/// connection, bystanders keep talking, and the target rooms end as they began. Set
-/// <c>CHAT_FUZZ_SEED</c> to replay a failure with the seed it printed.
+/// connection, bystanders keep talking, and the target rooms end as they began. Half the sockets have
+/// unlocked the target rooms, so their requests reach the rooms' parsers; the others show the access
+/// checks the same input. Set <c>CHAT_FUZZ_SEED</c> to replay a failure with the seed it printed.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output) : HostileSpec(postgres)
@@ -40,7 +41,7 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
     {
         var seed = int.TryParse(Environment.GetEnvironmentVariable("CHAT_FUZZ_SEED"), out var fixedSeed) ? fixedSeed : Random.Shared.Next();
         output.WriteLine($"CHAT_FUZZ_SEED={seed}");
-        var rooms = await TargetRoomsAsync();
+        var (rooms, members) = await TargetRoomsAsync();
         var before = await SnapshotAsync(rooms);
         var problems = new ConcurrentQueue<string>();
         var clock = Stopwatch.StartNew();
@@ -48,8 +49,8 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
         await UnderAttack(async () =>
         {
             var frames = Task.WhenAll(Enumerable.Range(0, Workers).Select(w =>
-                FuzzWebSocketAsync(new FuzzInput(seed + w, rooms, 256 * 1024), Frames / Workers, problems)));
-            var requests = FuzzNatsAsync(new FuzzInput(seed - 1, rooms, 256 * 1024), problems);
+                FuzzWebSocketAsync(new FuzzInput(seed + w, rooms, 256 * 1024, members), Frames / Workers, w % 2 == 0 ? rooms : [], problems)));
+            var requests = FuzzNatsAsync(new FuzzInput(seed - 1, rooms, 256 * 1024, members), problems);
             await Task.WhenAll(frames, requests);
         });
 
@@ -64,9 +65,9 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
         Node.Logs.Lines.Should().NotContain(l => l.StartsWith("Error", StringComparison.Ordinal), $"no input is a bug (CHAT_FUZZ_SEED={seed})");
     }
 
-    private async Task FuzzWebSocketAsync(FuzzInput input, int count, ConcurrentQueue<string> problems)
+    private async Task FuzzWebSocketAsync(FuzzInput input, int count, IReadOnlyList<string> unlock, ConcurrentQueue<string> problems)
     {
-        var socket = await FuzzSocket.ConnectAsync(Node.WebSocketUri);
+        var socket = await FuzzSocket.ConnectAsync(Node.WebSocketUri, unlock, problems);
         try
         {
             for (var i = 0; i < count; i++)
@@ -107,7 +108,7 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
                 if (socket.IsClosed)
                 {
                     socket.Dispose();
-                    socket = await FuzzSocket.ConnectAsync(Node.WebSocketUri);
+                    socket = await FuzzSocket.ConnectAsync(Node.WebSocketUri, unlock, problems);
                 }
             }
         }
@@ -177,21 +178,29 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
         await Task.WhenAll(pending);
     }
 
-    /// <summary>Two rooms the fuzz aims at: one active with a member and messages, one never used.</summary>
-    private async Task<List<string>> TargetRoomsAsync()
+    /// <summary>Two rooms the fuzz aims at: one active with a member and messages, one never used; and the member's id.</summary>
+    private async Task<(List<string> Rooms, List<string> Members)> TargetRoomsAsync()
     {
         var active = TestPayloads.NewRoomId();
         await using var client = await WsClient.ConnectAsync(Node.WebSocketUri);
-        var member = TestPayloads.NewMemberId();
+        await client.UnlockAsync(active);
+        var member = TestPayloads.NewMemberKey();
         (await client.RequestAsync($"call.room.{active}.join", GatewayProtocolTests.JoinParams(member)))["error"].Should().BeNull();
         for (var i = 0; i < 3; i++)
         {
             (await client.RequestAsync($"call.room.{active}.messages.send", GatewayProtocolTests.SendParams(member)))["error"].Should().BeNull();
         }
 
-        // The member stays present after this connection closes only without the disconnect hint: rejoin over NATS with a cid of its own.
-        await Listener.RequestAsync($"call.room.{active}.join", new JsonObject { ["cid"] = "fuzz-target", ["params"] = GatewayProtocolTests.JoinParams(member) }.ToJsonString());
-        return [active, TestPayloads.NewRoomId()];
+        // The member stays present after this connection closes only without the disconnect hint: rejoin over NATS
+        // with a cid of its own, and the token a gateway would send for it.
+        var rejoined = await Listener.RequestAsync($"call.room.{active}.join", new JsonObject
+        {
+            ["cid"] = "fuzz-target",
+            ["token"] = new JsonObject { ["rooms"] = new JsonArray(active) },
+            ["params"] = GatewayProtocolTests.JoinParams(member),
+        }.ToJsonString());
+        rejoined.Json!["error"].Should().BeNull();
+        return ([active, TestPayloads.NewRoomId()], [TestPayloads.MemberIdOf(member)]);
     }
 
     private async Task<List<string>> SnapshotAsync(List<string> rooms)
@@ -222,10 +231,22 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
 
         public bool IsClosed => _socket.State != WebSocketState.Open;
 
-        public static async Task<FuzzSocket> ConnectAsync(Uri uri)
+        /// <summary>Connects and unlocks <paramref name="rooms"/> with their proofs, as the page does on every connect.</summary>
+        public static async Task<FuzzSocket> ConnectAsync(Uri uri, IReadOnlyList<string> rooms, ConcurrentQueue<string> problems)
         {
             var socket = new FuzzSocket();
             await socket._socket.ConnectAsync(uri, CancellationToken.None);
+            foreach (var room in rooms)
+            {
+                var unlock = new JsonObject { ["id"] = "unlock", ["method"] = $"auth.room.{room}.unlock", ["params"] = new JsonObject { ["proof"] = TestPayloads.ProofOf(room) } };
+                await socket._socket.SendAsync(Encoding.UTF8.GetBytes(unlock.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+                var answer = await socket.NextAnswerAsync(AnswerTimeout);
+                if (answer is null || answer["error"] is not null || answer["id"]?.ToJsonString() != "\"unlock\"")
+                {
+                    problems.Enqueue($"unlocking {room}: {answer?.ToJsonString() ?? "no answer"}");
+                }
+            }
+
             return socket;
         }
 

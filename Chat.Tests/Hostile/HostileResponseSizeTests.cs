@@ -28,7 +28,8 @@ public sealed class HostileResponseSizeTests(PostgresFixture postgres) : Hostile
         {
             var room = TestPayloads.NewRoomId();
             await using var attacker = await Attacker();
-            var member = TestPayloads.NewMemberId();
+            var member = TestPayloads.NewMemberKey();
+            await attacker.UnlockAsync(room);
             await attacker.RequestAsync($"call.room.{room}.join", GatewayProtocolTests.JoinParams(member));
             for (var i = 0; i < 100; i++)
             {
@@ -41,6 +42,7 @@ public sealed class HostileResponseSizeTests(PostgresFixture postgres) : Hostile
             }
 
             await using var reader = await WsClient.ConnectAsync(Node.WebSocketUri);
+            await reader.UnlockAsync(room);
             var subscribed = await reader.RequestAsync($"subscribe.room.{room}");
             var window = subscribed["result"]!["collections"]![$"room.{room}.messages"]!.AsArray();
             window.Count.Should().BeInRange(4, 99, "a window of 64 KiB messages is cut by bytes before it reaches 100");

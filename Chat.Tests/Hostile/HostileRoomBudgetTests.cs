@@ -6,7 +6,7 @@ using Chat.Tests.Infrastructure;
 namespace Chat.Tests.Hostile;
 
 /// <summary>
-/// Send budgets the room enforces (so they hold behind Resgate too): many member ids on one socket
+/// Send budgets the room enforces (so they hold behind Resgate too): many member keys on one socket
 /// share the connection's budget, and leaving and joining again refills nothing.
 /// </summary>
 [Collection(PostgresCollection.Name)]
@@ -17,13 +17,14 @@ public sealed class HostileRoomBudgetTests(PostgresFixture postgres) : HostileSp
     private const double ConnectionRate = 10;
 
     [Fact]
-    public async Task FortyMemberIdsOnOneSocket_AreHeldToTheConnectionsBudget()
+    public async Task FortyMemberKeysOnOneSocket_AreHeldToTheConnectionsBudget()
     {
         await UnderAttack(async () =>
         {
             await using var attacker = await Attacker();
             var room = Bystanders.SharedRoom;
-            var members = Enumerable.Range(0, 40).Select(_ => TestPayloads.NewMemberId()).ToList();
+            await attacker.UnlockAsync(room);
+            var members = Enumerable.Range(0, 40).Select(_ => TestPayloads.NewMemberKey()).ToList();
             foreach (var member in members)
             {
                 (await attacker.RequestAsync($"call.room.{room}.join", GatewayProtocolTests.JoinParams(member)))["error"].Should().BeNull();
@@ -65,7 +66,8 @@ public sealed class HostileRoomBudgetTests(PostgresFixture postgres) : HostileSp
         {
             await using var attacker = await Attacker();
             var room = Bystanders.OtherRoom;
-            var member = TestPayloads.NewMemberId();
+            await attacker.UnlockAsync(room);
+            var member = TestPayloads.NewMemberKey();
             await attacker.RequestAsync($"call.room.{room}.join", GatewayProtocolTests.JoinParams(member));
             JsonObject reply;
             var sent = 0;
@@ -78,7 +80,7 @@ public sealed class HostileRoomBudgetTests(PostgresFixture postgres) : HostileSp
 
             reply["error"]!["code"]!.GetValue<string>().Should().Be("room.rateLimited");
             var clock = Stopwatch.StartNew();
-            (await attacker.RequestAsync($"call.room.{room}.leave", new JsonObject { ["member"] = member }))["error"].Should().BeNull();
+            (await attacker.RequestAsync($"call.room.{room}.leave", new JsonObject { ["memberKey"] = member }))["error"].Should().BeNull();
             (await attacker.RequestAsync($"call.room.{room}.join", GatewayProtocolTests.JoinParams(member)))["error"].Should().BeNull();
             var afterRejoin = 0;
             for (var i = 0; i < 10; i++)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Chat.Res.Gateway;
 using Chat.Tests.Gateway;
 using Chat.Tests.Infrastructure;
@@ -17,11 +18,15 @@ public sealed class HostileSlowReaderTests(PostgresFixture postgres) : HostileSp
         {
             var room = Bystanders.SharedRoom;
             await using var stalled = await WsClient.ConnectAsync(Node.WebSocketUri, read: false);
-            await stalled.SendRawAsync($$$"""{"id":1,"method":"subscribe.room.{{{room}}}"}""");
+
+            // The unlock's answer is the last frame the stalled reader reads.
+            (await stalled.RequestWithoutReaderAsync($"auth.room.{room}.unlock", new JsonObject { ["proof"] = TestPayloads.ProofOf(room) }))["error"].Should().BeNull();
+            await stalled.SendRawAsync($$$"""{"id":2,"method":"subscribe.room.{{{room}}}"}""");
 
             // Large messages within the default budgets, from a few members, until the stalled reader is cut off.
             await using var writer = await Attacker();
-            var members = Enumerable.Range(0, 3).Select(_ => TestPayloads.NewMemberId()).ToList();
+            await writer.UnlockAsync(room);
+            var members = Enumerable.Range(0, 3).Select(_ => TestPayloads.NewMemberKey()).ToList();
             foreach (var member in members)
             {
                 await writer.RequestAsync($"call.room.{room}.join", GatewayProtocolTests.JoinParams(member));

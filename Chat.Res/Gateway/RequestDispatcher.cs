@@ -73,11 +73,15 @@ internal sealed class RequestDispatcher(
             return Reply.Fail(SubscriptionLimit());
         }
 
-        var access = AccessAsync(rid, cancellationToken);
-        var resources = CollectAsync(rid, cancellationToken);
-        var (granted, accessError) = await access;
-        var collected = await resources;
-        var error = accessError ?? (granted.Get ? collected.RootError : ResError.AccessDenied);
+        // Access first: a connection holding only a room id must not make the service load that room.
+        var (granted, accessError) = await AccessAsync(rid, cancellationToken);
+        if (accessError is not null || !granted.Get)
+        {
+            return Reply.Fail(accessError ?? ResError.AccessDenied);
+        }
+
+        var collected = await CollectAsync(rid, cancellationToken);
+        var error = collected.RootError;
         if (error is null && !subscriptions.TryAddDirect(rid, granted, options.MaxSubscriptions))
         {
             error = SubscriptionLimit();

@@ -81,6 +81,8 @@ public sealed partial class ResGateway : BackgroundService
     /// <summary>Resources in the shared cache now.</summary>
     public int CachedResources => _cache.Count;
 
+    internal int CacheHoldersOf(string rid) => _cache.HoldersOf(rid);
+
     /// <summary>
     /// Serves a WebSocket upgrade at the gateway's path: pages of other origins are refused (403),
     /// so are connections over the node's limit (503); everything else is served until it closes.

@@ -81,6 +81,15 @@ public sealed class ResourceCache(INatsConnection nats, ServiceRequester request
         }
     }
 
+    /// <summary>Callers holding or waiting for <paramref name="rid"/>; 0 when it is not cached.</summary>
+    internal int HoldersOf(string rid)
+    {
+        lock (_lock)
+        {
+            return _resources.TryGetValue(rid, out var resource) ? resource.Users : 0;
+        }
+    }
+
     public void Release(CachedResource resource, bool immediately = false)
     {
         lock (_lock)

@@ -64,6 +64,32 @@ public sealed class GatewayCapabilityTests(PostgresFixture postgres) : GatewaySp
     }
 
     [Fact]
+    public async Task RefusedSubscribe_NeverMakesTheServiceLoadTheRoom()
+    {
+        var room = TestPayloads.NewRoomId();
+        await using var gets = await Listener.Connection.SubscribeCoreAsync<byte[]>($"get.room.{room}.>");
+        await using var modelGets = await Listener.Connection.SubscribeCoreAsync<byte[]>($"get.room.{room}");
+        await Listener.Connection.PingAsync();
+        await using var stranger = await Connect();
+
+        foreach (var rid in new[] { $"room.{room}", $"room.{room}.messages", $"room.{room}.participants" })
+        {
+            Code(await stranger.RequestAsync($"subscribe.{rid}")).Should().Be(AccessDenied, $"subscribe {rid}");
+        }
+
+        // Anything the gateway published before answering has reached the server, and so this listener, by now.
+        await Listener.Connection.PingAsync();
+        gets.Msgs.TryRead(out _).Should().BeFalse("a refused subscribe asks no get");
+        modelGets.Msgs.TryRead(out _).Should().BeFalse("a refused subscribe asks no get");
+
+        // The same connection, once unlocked, does load it: the listener above would have seen it.
+        await stranger.UnlockAsync(room);
+        (await stranger.RequestAsync($"subscribe.room.{room}"))["error"].Should().BeNull();
+        await Listener.Connection.PingAsync();
+        modelGets.Msgs.TryRead(out _).Should().BeTrue("an unlocked subscribe gets the room");
+    }
+
+    [Fact]
     public async Task WrongProofs_AreRefusedAsWrongKey_AndChangeNothing_TheRightOneUnlocks()
     {
         var room = TestPayloads.NewRoomId();

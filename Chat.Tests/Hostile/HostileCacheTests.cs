@@ -41,6 +41,9 @@ public sealed class HostileCacheTests(PostgresFixture postgres) : HostileSpec(po
             var one = first.RequestAsync("subscribe.slow.r2");
             await service.WaitForGetsAsync(1);
             var two = second.RequestAsync("subscribe.slow.r2");
+
+            // The second subscribe asks access first; it must be waiting on the same load before the load fails.
+            await WaitUntil(() => Gateway.CacheHoldersOf("slow.r2") == 2, "the second subscribe waiting on the load");
             service.Answer("""{"error":{"code":"slow.broken","message":"Broken"}}""");
             (await one)["error"]!["code"]!.GetValue<string>().Should().Be("slow.broken");
             (await two)["error"]!["code"]!.GetValue<string>().Should().Be("slow.broken");

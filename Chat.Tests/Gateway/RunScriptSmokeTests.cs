@@ -44,7 +44,8 @@ public sealed class RunScriptSmokeTests
 
         try
         {
-            await running.Task.WaitAsync(TimeSpan.FromMinutes(4));
+            await Task.WhenAny(running.Task, script.WaitForExitAsync()).WaitAsync(TimeSpan.FromMinutes(4));
+            running.Task.IsCompleted.Should().BeTrue("the script says it is running before it exits:\n" + string.Join('\n', log));
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             var health = JsonNode.Parse(await http.GetStringAsync("health"))!;
             health["status"]!.GetValue<string>().Should().Be("Healthy", string.Join('\n', log));
@@ -57,7 +58,11 @@ public sealed class RunScriptSmokeTests
         finally
         {
             // Ctrl+C's polite cousin: the script's trap stops the node, nats-server and PostgreSQL.
-            await ExternalProcess.RunAsync("kill", ["-TERM", script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+            if (!script.HasExited)
+            {
+                await ExternalProcess.RunAsync("kill", ["-TERM", script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+            }
+
             await script.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         }
 

@@ -12,6 +12,7 @@ using Chat.Actors.Serialization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Actors.Hosting;
@@ -108,7 +109,8 @@ public static class ChatClusterHostingExtensions
             // One projection per cluster: the singleton lives on the oldest node and moves when it leaves.
             builder.WithSingleton<ReadModelProjectionKey>(
                 "read-model-projection",
-                ReadModelProjection.Props(persistence.ConnectionString, projection),
+                ReadModelProjection.Props(
+                    persistence.ConnectionString, persistence.Schema, projection, clock, provider.GetRequiredService<ILoggerFactory>().CreateLogger<ReadModelProjection>()),
                 new ClusterSingletonOptions { Role = cluster.Roles.FirstOrDefault() },
                 createProxyToo: false);
         }

@@ -212,6 +212,7 @@ public sealed class ProjectionOptionsValidator : IValidateOptions<ProjectionOpti
         var errors = new List<string>();
         RoomOptionsValidator.Range(errors, o.BatchSize, 1, 100_000, $"{S}:BatchSize");
         RoomOptionsValidator.Positive(errors, o.BatchWindow, $"{S}:BatchWindow");
+        RoomOptionsValidator.Positive(errors, o.GapTimeout, $"{S}:GapTimeout");
         RoomOptionsValidator.Positive(errors, o.MinBackoff, $"{S}:MinBackoff");
         if (o.MaxBackoff < o.MinBackoff)
         {

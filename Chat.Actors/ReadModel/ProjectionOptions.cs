@@ -8,11 +8,18 @@ public sealed class ProjectionOptions
     /// <summary>Runs the projection (one instance per cluster, on the oldest node).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Most events written in one transaction.</summary>
+    /// <summary>Most events read in one page and written in one transaction.</summary>
     public int BatchSize { get; set; } = 500;
 
-    /// <summary>Longest a partial batch waits for more events before it is written.</summary>
+    /// <summary>How long the projection waits before reading again once it has caught up (or waits for a gap).</summary>
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// How long a missing journal ordering is waited for before it is skipped: a write still in flight
+    /// commits well within it (a journal call times out after <c>Chat:Persistence:CallTimeout</c>); one
+    /// that rolled back never fills it.
+    /// </summary>
+    public TimeSpan GapTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>First wait before restarting after a failure (PostgreSQL down); doubles up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan MinBackoff { get; set; } = TimeSpan.FromMilliseconds(500);

@@ -1,11 +1,8 @@
-using Akka;
 using Akka.Actor;
 using Akka.Event;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using Chat.Actors.Persistence;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Chat.Actors.ReadModel;
@@ -14,42 +11,44 @@ namespace Chat.Actors.ReadModel;
 public sealed class ReadModelProjectionKey;
 
 /// <summary>
-/// Keeps <c>rooms</c> and <c>messages</c> current: reads the tagged events after the stored offset and
-/// writes them with <see cref="ReadModelWriter"/>. Runs as a cluster singleton; on any failure
-/// (PostgreSQL restarting, a query timing out) the stream restarts with backoff from the offset
-/// stored in the database, which is exact because rows and offset commit together.
+/// Keeps <c>rooms</c> and <c>messages</c> current: follows the journal from the stored offset
+/// (<see cref="JournalTail"/>) and writes each page with <see cref="ReadModelWriter"/>. Runs as a cluster
+/// singleton; on any failure (PostgreSQL restarting, a query timing out) the stream restarts with backoff
+/// from the offset stored in the database, which is exact because rows and offset commit together.
 /// </summary>
 public sealed class ReadModelProjection : ReceiveActor
 {
     private readonly ProjectionOptions _options;
+    private readonly string _schema;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
     private readonly NpgsqlDataSource _database;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private UniqueKillSwitch? _killSwitch;
 
-    public ReadModelProjection(string connectionString, ProjectionOptions options)
+    public ReadModelProjection(string connectionString, string schema, ProjectionOptions options, TimeProvider clock, ILogger logger)
     {
+        _logger = logger;
         _options = options;
+        _schema = schema;
+        _clock = clock;
         _database = NpgsqlDataSource.Create(connectionString);
     }
 
-    public static Props Props(string connectionString, ProjectionOptions options) =>
-        Akka.Actor.Props.Create(() => new ReadModelProjection(connectionString, options));
+    public static Props Props(string connectionString, string schema, ProjectionOptions options, TimeProvider clock, ILogger logger) =>
+        Akka.Actor.Props.Create(() => new ReadModelProjection(connectionString, schema, options, clock, logger));
 
     protected override void PreStart()
     {
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(PersistenceHocon.ReadJournalId);
         var settings = RestartSettings.Create(_options.MinBackoff, _options.MaxBackoff, 0.2);
-        var database = _database;
-        var log = _log;
-        var batches = RestartSource.OnFailuresWithBackoff(
-            () => Source.FromTask(ReadModelWriter.ReadOffsetAsync(database, CancellationToken.None))
-                .ConcatMany(offset => journal.EventsByTag(Persistence.RoomEventTagger.Tag, Offset.Sequence(offset)))
-                .GroupedWithin(_options.BatchSize, _options.BatchWindow)
-                .SelectAsync(1, async batch =>
+        var (database, schema, options, clock, log, logger) = (_database, _schema, _options, _clock, _log, _logger);
+        var serialization = Context.System.Serialization;
+        var pages = RestartSource.OnFailuresWithBackoff(
+            () => Source.From(() => JournalTail.FollowAsync(database, schema, serialization, options, clock, logger, CancellationToken.None))
+                .SelectAsync(1, async page =>
                 {
-                    var events = batch.ToList();
-                    await ReadModelWriter.WriteAsync(database, events, CancellationToken.None);
-                    return events.Count;
+                    await ReadModelWriter.WriteAsync(database, page.Events, page.LastOrdering, CancellationToken.None);
+                    return page.Events.Count;
                 })
                 .SelectError(failure =>
                 {
@@ -58,7 +57,7 @@ public sealed class ReadModelProjection : ReceiveActor
                 }),
             settings);
 
-        _killSwitch = batches
+        _killSwitch = pages
             .ViaMaterialized(KillSwitches.Single<int>(), Keep.Right)
             .To(Sink.Ignore<int>())
             .Run(Context.Materializer());

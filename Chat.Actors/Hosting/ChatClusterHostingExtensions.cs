@@ -88,7 +88,7 @@ public static class ChatClusterHostingExtensions
                 RoomMessageExtractor.TypeName,
                 (system, _) =>
                 {
-                    var settings = new RoomActorSettings(rooms, output, new JournalRoomHistory(system), clock);
+                    var settings = new RoomActorSettings(rooms, output, new JournalRoomHistory(system, persistence.ConnectionString, persistence.Schema), clock);
                     return roomId => RoomActor.Props(roomId, settings);
                 },
                 new RoomMessageExtractor(cluster.ShardCount),

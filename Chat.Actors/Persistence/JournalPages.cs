@@ -25,7 +25,18 @@ public static class JournalPages
         command.Parameters.AddWithValue("after", after);
         command.Parameters.AddWithValue("limit", limit);
         var rows = new List<JournalRow>(Math.Min(limit, 1024));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        NpgsqlDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // The journal plugin creates its tables when the first room is used: until then there is nothing to read.
+            return rows;
+        }
+
+        await using var _ = reader;
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new JournalRow(

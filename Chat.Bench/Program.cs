@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Chat.Bench;
 using Chat.Bench.Clients;
+using Chat.Bench.Scale;
 
 var profile = new Option<string>("--profile")
 {
@@ -18,6 +19,7 @@ var root = new RootCommand("Chat benchmarks: the system under user-like load bes
     profile,
     output,
     WsClientsCommand.Create(),
+    ScaleCommand.Create(),
 };
 root.SetAction((result, _) => BenchRun.RunAsync(
     BenchProfile.Named(result.GetValue(profile)!), result.GetValue(output)!, args));

@@ -82,12 +82,13 @@ public sealed class BenchNode : IAsyncDisposable
 
     };
 
-    public static async Task<BenchNode> StartAsync(string connectionString, string natsUrl)
+    public static async Task<BenchNode> StartAsync(string connectionString, string natsUrl, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var port = FreePort.Next();
         var app = ChatNodeApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(Settings(connectionString, natsUrl, port));
+            builder.Configuration.AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
 
             // Progress lines are the benchmark's output; the node only speaks up when something is wrong.
             builder.Logging.ClearProviders();

@@ -34,6 +34,10 @@ public sealed partial class ResGateway : BackgroundService
     private readonly Dictionary<string, GatewayConnection> _connections = new(StringComparer.Ordinal);
     private TokenEvents? _tokens;
 
+    // Set once the gateway hears system.reset and conn.*.token: a connection served earlier would lose
+    // the token its unlock sets, and then be refused everything it unlocked.
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public ResGateway(
         IOptions<GatewayOptions> options,
         IOptions<ResOptions> nats,
@@ -83,6 +87,9 @@ public sealed partial class ResGateway : BackgroundService
 
     internal int CacheHoldersOf(string rid) => _cache.HoldersOf(rid);
 
+    /// <summary>Whether the gateway listens for resets and connection tokens, so it can serve connections.</summary>
+    public bool IsListening => _listening.Task.IsCompleted;
+
     /// <summary>
     /// Serves a WebSocket upgrade at the gateway's path: pages of other origins are refused (403),
     /// so are connections over the node's limit (503); everything else is served until it closes.
@@ -103,6 +110,14 @@ public sealed partial class ResGateway : BackgroundService
             return;
         }
 
+        if (!await ListeningWithinAsync(TimeSpan.FromSeconds(10), context.RequestAborted))
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "2";
+            await context.Response.WriteAsync("The gateway is starting; try again shortly.");
+            return;
+        }
+
         using var slot = _connectionSlots.AttemptAcquire();
         if (!slot.IsAcquired)
         {
@@ -115,6 +130,19 @@ public sealed partial class ResGateway : BackgroundService
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         await ServeAsync(socket, context.RequestAborted);
+    }
+
+    private async Task<bool> ListeningWithinAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _listening.Task.WaitAsync(wait, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Serves one WebSocket until it closes.</summary>
@@ -174,6 +202,10 @@ public sealed partial class ResGateway : BackgroundService
         await using var tokens = await _nats.SubscribeCoreAsync<byte[]>("conn.*.token", cancellationToken: stoppingToken);
         _tokens = new TokenEvents(tokens, ConnectionOf);
         var tokenPump = _tokens.PumpAsync(stoppingToken);
+
+        // The server has both subscriptions once it answers a ping.
+        await _nats.PingAsync(stoppingToken);
+        _listening.TrySetResult();
         try
         {
             await foreach (var message in resets.Msgs.ReadAllAsync(stoppingToken))

@@ -67,7 +67,17 @@ function member(page, link) {
 const ownLine = page => page.$$eval('#people li', items => items.filter(li => li.querySelector('.you')).map(li => li.dataset.member));
 
 async function join(page, nick) {
-  await page.waitForSelector('#nick', { state: 'visible', ...WAIT });
+  try {
+    await page.waitForSelector('#nick', { state: 'visible', ...WAIT });
+  } catch (error) {
+    // Say what the page shows instead of the join form: its status and notice name the reason.
+    const shown = await page.evaluate(() => ({
+      status: document.querySelector('#status')?.textContent,
+      notice: document.querySelector('#notice')?.textContent,
+    }));
+    throw new Error(`The join form did not appear on ${page.url()}: ${JSON.stringify(shown)}`, { cause: error });
+  }
+
   await page.fill('#nick', nick);
   await page.press('#nick', 'Enter');
   await page.waitForSelector('#room', { state: 'visible', ...WAIT });

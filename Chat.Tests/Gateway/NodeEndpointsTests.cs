@@ -25,7 +25,7 @@ public sealed class NodeEndpointsTests(PostgresFixture postgres)
 
         JsonAssert.Equal(config, """{"gateway":"/ws","heartbeatIntervalMs":10000}""");
         health["status"]!.GetValue<string>().Should().Be("Healthy", health.ToJsonString());
-        health["checks"]!.AsObject().Select(c => c.Key).Should().Contain(["postgres", "nats"]).And.HaveCountGreaterThan(2, "Akka's own checks run too");
+        health["checks"]!.AsObject().Select(c => c.Key).Should().Contain(["postgres", "nats", "gateway"]).And.HaveCountGreaterThan(2, "Akka's own checks run too");
         alive["status"]!.GetValue<string>().Should().Be("Healthy");
         alive["checks"]!.AsObject().Select(c => c.Key).Should().NotBeEmpty().And.NotContain(["postgres", "nats"]);
     }

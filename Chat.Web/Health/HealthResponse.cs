@@ -16,7 +16,8 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag])
-            .AddCheck<NatsHealthCheck>("nats", tags: [ReadyTag]);
+            .AddCheck<NatsHealthCheck>("nats", tags: [ReadyTag])
+            .AddCheck<GatewayHealthCheck>("gateway", tags: [ReadyTag]);
         return services;
     }
 

@@ -6,6 +6,7 @@ import { describeError, errorCode } from './errors.js';
 import { RoomView } from './room-view.js';
 
 const CALL_TIMEOUT_MS = 10000;
+const OPEN_ATTEMPTS = 3;
 const HISTORY_PAGE = 50;
 const MAX_SEALED_BYTES = 64 * 1024; // Chat:Rooms:MaxMessageBytes
 const MAX_RATE_LIMIT_WAIT_MS = 5000; // longer waits are shown to the person instead
@@ -70,12 +71,7 @@ async function start() {
   client.on('disconnect', () => view.setOffline(true));
   client.on('connect', onReconnect);
 
-  try {
-    room = await withTimeout(client.get(rid));
-  } catch (error) {
-    // Without the unlock the subscribe can only be refused; the reason worth showing is the unlock's.
-    throw unlockError ?? error;
-  }
+  room = await openRoom();
   room.on('change', onRoomChange);
   onRoomChange();
   if (room.status === 'closed') return;
@@ -94,6 +90,23 @@ function gatewayUrl(gateway) {
   if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol === 'https:') url.protocol = 'wss:';
   return url.href;
+}
+
+// The first answer can be slow (a node just started, a room moving between nodes): a timeout is
+// not a refusal, so the page keeps trying for a while, saying so, before it gives up.
+async function openRoom() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const opened = await withTimeout(client.get(rid));
+      if (attempt > 1) view.showNotice('');
+      return opened;
+    } catch (error) {
+      // Without the unlock the subscribe can only be refused; the reason worth showing is the unlock's.
+      const reason = unlockError ?? error;
+      if (errorCode(reason) !== 'system.timeout' || attempt >= OPEN_ATTEMPTS) throw reason;
+      view.showNotice('The server is slow to answer; still trying…');
+    }
+  }
 }
 
 // Every connection starts with nothing unlocked, and resclient runs this before it subscribes again.

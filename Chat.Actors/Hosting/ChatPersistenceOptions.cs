@@ -11,7 +11,7 @@ public sealed class ChatPersistenceOptions
 
     public string ConnectionString { get; set; } = string.Empty;
 
-    /// <summary>PostgreSQL schema of the journal, tags and snapshot tables; created at start if missing.</summary>
+    /// <summary>PostgreSQL schema of the journal and snapshot tables (and the tag table the plugin creates, unused); created at start if missing.</summary>
     public string Schema { get; set; } = "akka";
 
     /// <summary>Concurrent journal writers (2 to 4 measured equal).</summary>
@@ -20,7 +20,10 @@ public sealed class ChatPersistenceOptions
     /// <summary>Events per journal round trip; 100 beat 500.</summary>
     public int BatchSize { get; set; } = 100;
 
-    /// <summary><c>parameterized</c> or <c>inline</c>; <c>off</c> writes one statement per event.</summary>
+    /// <summary>
+    /// How a batch's multi-row journal insert carries its values: <c>parameterized</c> (bind parameters)
+    /// or <c>inline</c> (literals in the SQL text).
+    /// </summary>
     public string InsertMode { get; set; } = "parameterized";
 
     /// <summary>

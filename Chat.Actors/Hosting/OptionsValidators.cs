@@ -192,9 +192,9 @@ public sealed partial class ChatPersistenceOptionsValidator : IValidateOptions<C
 
         RoomOptionsValidator.Range(errors, o.Parallelism, 1, 64, $"{S}:Parallelism");
         RoomOptionsValidator.Range(errors, o.BatchSize, 1, 10_000, $"{S}:BatchSize");
-        if (o.InsertMode is not ("off" or "parameterized" or "inline"))
+        if (o.InsertMode is not ("parameterized" or "inline"))
         {
-            errors.Add($"{S}:InsertMode must be off, parameterized or inline; it is '{o.InsertMode}'.");
+            errors.Add($"{S}:InsertMode must be parameterized or inline; it is '{o.InsertMode}'.");
         }
 
         RoomOptionsValidator.Positive(errors, o.QueryRefreshInterval, $"{S}:QueryRefreshInterval");

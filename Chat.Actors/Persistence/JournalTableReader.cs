@@ -5,15 +5,15 @@ using Npgsql;
 namespace Chat.Actors.Persistence;
 
 /// <summary>
-/// Streams a tag's events straight from the journal tables in one ordered query. For bulk reads from
-/// the beginning (replay): the read journal pages with LIMIT over a join ordered by the journal
-/// column, which costs a scan per page and so grows with the square of the journal. The tables are
-/// the ones `table-mapping = default` creates (see <see cref="PersistenceHocon"/>).
+/// Streams every live event of the journal in <c>ordering</c> order in one query, for bulk reads from the
+/// beginning (replay). Every event in the journal is a room event, so no tag selects them; the read
+/// journal's paged queries would cost a scan per page. The tables are the ones <c>table-mapping = default</c>
+/// creates (see <see cref="PersistenceHocon"/>).
 /// </summary>
 public static class JournalTableReader
 {
-    public static async IAsyncEnumerable<(long Ordering, object Event)> ReadTaggedAsync(
-        ActorSystem system, string connectionString, string schema, string tag, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<(long Ordering, object Event)> ReadAllAsync(
+        ActorSystem system, string connectionString, string schema, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var serialization = system.Serialization;
         await using var connection = new NpgsqlConnection(connectionString);
@@ -21,14 +21,8 @@ public static class JournalTableReader
 
         // The schema name was checked against ^[a-z_][a-z0-9_]*$ at start, so quoting it is enough.
         await using var command = new NpgsqlCommand(
-            $"""
-            SELECT j.ordering, j.message, j.identifier, j.manifest
-            FROM "{schema}".journal j
-            WHERE NOT j.deleted AND EXISTS (SELECT 1 FROM "{schema}".tags t WHERE t.ordering_id = j.ordering AND t.tag = @tag)
-            ORDER BY j.ordering
-            """,
+            $"""SELECT ordering, message, identifier, manifest FROM "{schema}".journal WHERE NOT deleted ORDER BY ordering""",
             connection);
-        command.Parameters.AddWithValue("tag", tag);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -43,8 +43,8 @@ public static class ReadModelReplay
         await using (var import = await connection.BeginBinaryImportAsync(
             "COPY replay_messages (ordering, id, room_id, encrypted_content, nonce, timestamp) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
-            await foreach (var (ordering, @event) in JournalTableReader.ReadTaggedAsync(
-                system, connectionString, options.Schema, RoomEventTagger.Tag, cancellationToken))
+            await foreach (var (ordering, @event) in JournalTableReader.ReadAllAsync(
+                system, connectionString, options.Schema, cancellationToken))
             {
                 lastOrdering = ordering;
                 events++;

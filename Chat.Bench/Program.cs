@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Chat.Bench;
 using Chat.Bench.Clients;
+using Chat.Bench.Cost;
 using Chat.Bench.Scale;
 
 var profile = new Option<string>("--profile")
@@ -20,6 +21,9 @@ var root = new RootCommand("Chat benchmarks: the system under user-like load bes
     output,
     WsClientsCommand.Create(),
     ScaleCommand.Create(),
+    CostCommand.Create(),
+    LoadGenerator.Create(),
+    MemoryRoomService.Create(),
 };
 root.SetAction((result, _) => BenchRun.RunAsync(
     BenchProfile.Named(result.GetValue(profile)!), result.GetValue(output)!, args));

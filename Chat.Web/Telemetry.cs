@@ -1,5 +1,6 @@
 using Chat.Actors.Rooms;
 using Chat.Res.Gateway;
+using Chat.Res.Service;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -14,7 +15,7 @@ public static class Telemetry
     public static IServiceCollection AddChatTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var metrics = services.AddOpenTelemetry().WithMetrics(builder => builder
-            .AddMeter(RoomMetrics.MeterName, GatewayMetrics.MeterName)
+            .AddMeter(RoomMetrics.MeterName, GatewayMetrics.MeterName, ResServiceMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation());
         if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
@@ -132,7 +133,7 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
         }
 
         var decision = _decided.Decide(command, now);
-        var step = new Step(decision, replyTo);
+        var step = new Step(decision, replyTo, Stopwatch.GetTimestamp());
         if (!decision.HasPersistedEvents && _inFlight is null && _queued.Count == 0)
         {
             Publish(step);
@@ -193,7 +194,7 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
         }
 
         _queued.RemoveRange(0, taken);
-        var batch = new Batch(steps);
+        var batch = new Batch(steps, Stopwatch.GetTimestamp());
         _inFlight = batch;
         _writes++;
         _eventsWritten += events.Count;
@@ -228,9 +229,11 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
 
         _inFlight = null;
         Timers.Cancel(SlowWriteTimer);
+        RoomMetrics.JournalDuration.Record(Stopwatch.GetElapsedTime(batch.Started).TotalMilliseconds);
         foreach (var step in batch.Steps)
         {
             Publish(step);
+            RoomMetrics.CommandDuration.Record(Stopwatch.GetElapsedTime(step.Received).TotalMilliseconds);
             RoomMetrics.MessagesStored.Add(step.Decision.Events.Count(e => e is MessageAppended));
         }
 
@@ -347,9 +350,11 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
         }
     }
 
-    private sealed record Step(Decision Decision, ReplyTarget ReplyTo);
+    /// <param name="Received">When the actor took the command (<see cref="Stopwatch"/> timestamp), for <see cref="RoomMetrics.CommandDuration"/>.</param>
+    private sealed record Step(Decision Decision, ReplyTarget ReplyTo, long Received);
 
-    private sealed record Batch(List<Step> Steps);
+    /// <param name="Started">When the write was handed to the journal, for <see cref="RoomMetrics.JournalDuration"/>.</param>
+    private sealed record Batch(List<Step> Steps, long Started);
 
     private sealed record SlowWrite(Batch Batch);
 

@@ -18,6 +18,13 @@ public static class RoomMetrics
     public static readonly Histogram<long> WriteBatch = Meter.CreateHistogram<long>(
         "chat.room.journal.batch", unit: "{event}", description: "Events carried by one journal write.");
 
+    public static readonly Histogram<double> JournalDuration = Meter.CreateHistogram<double>(
+        "chat.room.journal.duration", unit: "ms", description: "From handing a write to the journal until it is durable.");
+
+    public static readonly Histogram<double> CommandDuration = Meter.CreateHistogram<double>(
+        "chat.room.command.duration", unit: "ms",
+        description: "From a room taking a command that writes until its events and reply are handed to the output (queueing behind the write in flight included).");
+
     public static readonly Counter<long> WriteFailures = Meter.CreateCounter<long>(
         "chat.room.journal.failures", unit: "{write}", description: "Journal writes that failed or were rejected (answered room.unavailable).");
 

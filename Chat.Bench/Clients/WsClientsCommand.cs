@@ -5,7 +5,7 @@ namespace Chat.Bench.Clients;
 /// <summary>
 /// <c>Chat.Bench ws-clients</c>: the WebSocket clients of scenario 3 in a process of their own, so
 /// that the node's process holds only the server ends of the connections. Hidden: the end-to-end
-/// scenario starts it (<see cref="WsClientsProcess"/>); people run the benchmark, not this.
+/// scenario starts it (<see cref="Host.ChildProcess"/>); people run the benchmark, not this.
 /// </summary>
 public static class WsClientsCommand
 {

@@ -1,14 +1,8 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Chat.Bench.Measure;
 
 namespace Chat.Bench.Clients;
 
-/// <summary>
-/// The client process's reports to the parent: one JSON line each on stdout, told apart by
-/// <c>kind</c>. Everything else the child says goes to stderr, so stdout stays machine-readable.
-/// </summary>
+/// <summary>The client process's report kinds and the line it waits for (<see cref="Host.ChildReports"/> carries them).</summary>
 public static class WsClientsReports
 {
     public const string ConnectedKind = "connected";
@@ -16,32 +10,6 @@ public static class WsClientsReports
 
     /// <summary>The line the parent writes to the child's stdin once it has measured the node's memory.</summary>
     public const string GoLine = "go";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
-    public static string ToLine<T>(string kind, T report)
-    {
-        var node = JsonSerializer.SerializeToNode(report, Json)!.AsObject();
-        node["kind"] = kind;
-        return node.ToJsonString(Json);
-    }
-
-    /// <summary>The report in <paramref name="line"/> if it is of <paramref name="kind"/>, else null.</summary>
-    public static T? FromLine<T>(string line, string kind)
-        where T : class
-    {
-        if (!line.StartsWith('{'))
-        {
-            return null;
-        }
-
-        var node = JsonNode.Parse(line) as JsonObject;
-        return node?["kind"]?.GetValue<string>() == kind ? node.Deserialize<T>(Json) : null;
-    }
 }
 
 /// <summary>After every connection was attempted (and each that opened finished the version handshake).</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Chat.Bench.Gateway;
+using Chat.Bench.Host;
 using Chat.Bench.Measure;
 using Chat.Bench.Res;
 using Chat.Client.Envelope;
@@ -181,7 +182,7 @@ public static class WsClientsRun
 
     private static void Report<T>(string kind, T report)
     {
-        Console.Out.WriteLine(WsClientsReports.ToLine(kind, report));
+        Console.Out.WriteLine(ChildReports.ToLine(kind, report));
         Console.Out.Flush();
     }
 

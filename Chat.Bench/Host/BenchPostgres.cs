@@ -28,6 +28,9 @@ public sealed class BenchPostgres : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The postmaster's PID (first line of its data directory's postmaster.pid): the root of PostgreSQL's processes.</summary>
+    public int PostmasterPid() => int.Parse(File.ReadLines(Path.Combine(_root, "data", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",

@@ -8,17 +8,20 @@ namespace Chat.Bench.Scale;
 
 /// <summary>
 /// Fills the journal fast: real serialized room events written with COPY, as many rooms write them
-/// (interleaved, so orderings of one room are spread through the table), and one tag row per event as
-/// the journal's <c>TagTable</c> mode writes it. The events are what rooms persist: each room starts with
-/// <c>RoomActivated</c>, then its messages (<c>MessageAppended.v2</c>, 256-byte padded ciphertexts).
+/// (interleaved, so orderings of one room are spread through the table). The events are what rooms
+/// persist: each room starts with <c>RoomActivated</c>, then its messages (<c>MessageAppended.v2</c>,
+/// 256-byte padded ciphertexts). Optionally one tag row per event, as the journal wrote them before
+/// events went untagged (to time the read journal's by-tag query), and the read model the projection
+/// would have written for them, with its offset at the end (so a node starts caught up).
 /// </summary>
-public sealed class JournalSeeder(string connectionString, Serialization serialization, int rooms)
+public sealed class JournalSeeder(string connectionString, Serialization serialization, int rooms, bool tagRows = true, bool readModel = false)
 {
     private readonly string[] _roomIds = Enumerable.Range(0, rooms).Select(_ => Guid.NewGuid().ToString()).ToArray();
     private readonly long[] _lastSeq = new long[rooms];
     private readonly byte[] _ciphertext = RandomNumberGenerator.GetBytes(256 + 16);
     private readonly byte[] _nonce = RandomNumberGenerator.GetBytes(12);
     private readonly HashSet<int> _activated = [];
+    private bool _roomRowsWritten;
 
     public IReadOnlyList<string> RoomIds => _roomIds;
 
@@ -39,6 +42,7 @@ public sealed class JournalSeeder(string connectionString, Serialization seriali
             lastOrdering = (long)(await max.ExecuteScalarAsync(cancellationToken))!;
         }
 
+        var messages = new List<(Guid Id, Guid Room)>();
         await using (var import = await connection.BeginBinaryImportAsync(
             "COPY akka.journal (persistence_id, sequence_number, deleted, writer_uuid, created, message, identifier, manifest) FROM STDIN (FORMAT BINARY)",
             cancellationToken))
@@ -60,6 +64,11 @@ public sealed class JournalSeeder(string connectionString, Serialization seriali
                     _lastSeq[room] = seq + 1;
                 }
 
+                if (@event is MessageAppended appended && readModel)
+                {
+                    messages.Add((appended.MessageId, Guid.Parse(roomId)));
+                }
+
                 var serializer = (SerializerWithStringManifest)serialization.FindSerializerFor(@event);
                 await import.StartRowAsync(cancellationToken);
                 await import.WriteAsync(Chat.Actors.Rooms.RoomIds.PersistenceIdOf(roomId), NpgsqlDbType.Text, cancellationToken);
@@ -76,18 +85,64 @@ public sealed class JournalSeeder(string connectionString, Serialization seriali
             await import.CompleteAsync(cancellationToken);
         }
 
-        // One tag row per event, as the journal writes them in TagTable mode: what the read journal's queries aggregate.
-        await using (var tags = new NpgsqlCommand(
-            "INSERT INTO akka.tags (ordering_id, tag, sequence_nr, persistence_id) " +
-            "SELECT ordering, 'room', sequence_number, persistence_id FROM akka.journal WHERE ordering > @last",
-            connection))
+        if (tagRows)
         {
-            tags.CommandTimeout = 600;
-            tags.Parameters.AddWithValue("last", lastOrdering);
-            await tags.ExecuteNonQueryAsync(cancellationToken);
+            await WriteTagRowsAsync(connection, lastOrdering, cancellationToken);
+        }
+
+        if (readModel)
+        {
+            await WriteReadModelAsync(connection, messages, cancellationToken);
         }
 
         await using var analyze = new NpgsqlCommand("ANALYZE akka.journal; ANALYZE akka.tags", connection);
         await analyze.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>One tag row per event, as the journal wrote them in TagTable mode: what the read journal's queries aggregate.</summary>
+    private static async Task WriteTagRowsAsync(NpgsqlConnection connection, long lastOrdering, CancellationToken cancellationToken)
+    {
+        await using var tags = new NpgsqlCommand(
+            "INSERT INTO akka.tags (ordering_id, tag, sequence_nr, persistence_id) " +
+            "SELECT ordering, 'room', sequence_number, persistence_id FROM akka.journal WHERE ordering > @last",
+            connection);
+        tags.CommandTimeout = 600;
+        tags.Parameters.AddWithValue("last", lastOrdering);
+        await tags.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The rows the projection writes for these events (same ids), and its offset at the journal's end.</summary>
+    private async Task WriteReadModelAsync(NpgsqlConnection connection, List<(Guid Id, Guid Room)> messages, CancellationToken cancellationToken)
+    {
+        if (!_roomRowsWritten)
+        {
+            await using var import = await connection.BeginBinaryImportAsync(
+                "COPY rooms (id, created_at, last_activity, is_active) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            foreach (var room in _roomIds)
+            {
+                await import.WriteRowAsync(cancellationToken, Guid.Parse(room), DateTime.UtcNow, DateTime.UtcNow, true);
+            }
+
+            await import.CompleteAsync(cancellationToken);
+            _roomRowsWritten = true;
+        }
+
+        await using (var import = await connection.BeginBinaryImportAsync(
+            "COPY messages (id, room_id, encrypted_content, nonce, timestamp) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var (id, room) in messages)
+            {
+                await import.WriteRowAsync(cancellationToken, id, room, _ciphertext, _nonce, DateTime.UtcNow);
+            }
+
+            await import.CompleteAsync(cancellationToken);
+        }
+
+        await using var offset = new NpgsqlCommand(
+            "INSERT INTO projection_offsets (projection, ordering) SELECT 'read-model', MAX(ordering) FROM akka.journal " +
+            "ON CONFLICT (projection) DO UPDATE SET ordering = EXCLUDED.ordering; ANALYZE rooms; ANALYZE messages",
+            connection);
+        offset.CommandTimeout = 600;
+        await offset.ExecuteNonQueryAsync(cancellationToken);
     }
 }

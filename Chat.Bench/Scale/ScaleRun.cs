@@ -71,18 +71,7 @@ public static class ScaleRun
         await using var database = NpgsqlDataSource.Create(connectionString);
         var events = seeder.Events;
 
-        // The projection's page query, at the middle of the journal, 50 times.
-        var page = new Latencies();
-        for (var i = 0; i < 50; i++)
-        {
-            var start = Clock.Now;
-            var read = await JournalPages.ReadAfterAsync(database, "akka", events / 2, PageSize, cancellationToken);
-            page.AddTicks(start, Clock.Now);
-            if (read.Count != PageSize)
-            {
-                throw new InvalidOperationException($"A page held {read.Count} rows.");
-            }
-        }
+        var page = await TimeProjectionPagesAsync(database, events, cancellationToken);
 
         // The read journal's by-tag page it replaced (what the projection used before), 3 times.
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(PersistenceHocon.ReadJournalId);
@@ -94,18 +83,7 @@ public static class ScaleRun
             byTag.AddTicks(start, Clock.Now);
         }
 
-        // One history page of 200 from the middle of a room's messages, 50 times over different rooms.
-        var history = new JournalRoomHistory(system, connectionString, "akka");
-        var historyPages = new Latencies();
-        for (var i = 0; i < 50; i++)
-        {
-            var room = i % seeder.RoomIds.Count;
-            var last = seeder.MessagesOf(room);
-            var from = Math.Max(1, (last / 2) - 100);
-            var start = Clock.Now;
-            await history.ReadAsync(seeder.RoomIds[room], new SeqRange(from, Math.Min(last, from + 199)), cancellationToken);
-            historyPages.AddTicks(start, Clock.Now);
-        }
+        var historyPages = await TimeHistoryPagesAsync(system, connectionString, seeder, cancellationToken);
 
         // Rooms recovering from the journal (no snapshot: every event of the room replayed), as after a
         // failover or a passivation: 10 rooms not started yet, one at a time, through the room's own recovery.
@@ -148,6 +126,42 @@ public static class ScaleRun
         command.Parameters.AddWithValue("name", ReadModelWriter.ProjectionName);
         command.Parameters.AddWithValue("ordering", ordering);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The projection's page query (500 rows) at the middle of the journal, 50 times.</summary>
+    public static async Task<Latencies> TimeProjectionPagesAsync(NpgsqlDataSource database, long events, CancellationToken cancellationToken)
+    {
+        var page = new Latencies();
+        for (var i = 0; i < 50; i++)
+        {
+            var start = Clock.Now;
+            var read = await JournalPages.ReadAfterAsync(database, "akka", events / 2, PageSize, cancellationToken);
+            page.AddTicks(start, Clock.Now);
+            if (read.Count != PageSize)
+            {
+                throw new InvalidOperationException($"A page held {read.Count} rows.");
+            }
+        }
+
+        return page;
+    }
+
+    /// <summary>One history page of 200 from the middle of a room's messages, 50 times over different rooms.</summary>
+    public static async Task<Latencies> TimeHistoryPagesAsync(ActorSystem system, string connectionString, JournalSeeder seeder, CancellationToken cancellationToken)
+    {
+        var history = new JournalRoomHistory(system, connectionString, "akka");
+        var historyPages = new Latencies();
+        for (var i = 0; i < 50; i++)
+        {
+            var room = i % seeder.RoomIds.Count;
+            var last = seeder.MessagesOf(room);
+            var from = Math.Max(1, (last / 2) - 100);
+            var start = Clock.Now;
+            await history.ReadAsync(seeder.RoomIds[room], new SeqRange(from, Math.Min(last, from + 199)), cancellationToken);
+            historyPages.AddTicks(start, Clock.Now);
+        }
+
+        return historyPages;
     }
 
     private static string Markdown(IReadOnlyList<ScaleFigures> rows, MachineDescription machine)

@@ -1,4 +1,5 @@
 using Chat.Bench.Clients;
+using Chat.Bench.Host;
 using Chat.Bench.Measure;
 using Chat.Bench.Report;
 
@@ -8,7 +9,7 @@ namespace Chat.Bench.Scenarios;
 /// Scenario 3: pages through the embedded gateway. Many WebSocket clients (RES client protocol:
 /// version, auth unlock, call join, call send) in many rooms send envelope-encrypted messages on an open-loop
 /// schedule; every other client of the room times the message's add event. The clients run in a
-/// process of their own (<see cref="WsClientsProcess"/>): one process holding both ends of 10,000
+/// process of their own (<see cref="ChildProcess"/>): one process holding both ends of 10,000
 /// connections would need more open files than this machine allows. This process, the node's,
 /// measures memory per connection (server ends only); the client process measures the deliveries.
 /// </summary>
@@ -32,7 +33,7 @@ public static class EndToEndScenario
 
         var before = MemorySample.Take();
         var descriptorsBefore = OpenFiles.Open();
-        await using var clients = WsClientsProcess.Start(settings);
+        await using var clients = ChildProcess.Start("clients", settings.Arguments());
 
         // Connecting 10,000 clients takes tens of seconds on 2 cores; a stall far beyond that is a failure.
         var connected = await clients.ReadAsync<ClientsConnected>(WsClientsReports.ConnectedKind, TimeSpan.FromMinutes(10), context.Cancellation);

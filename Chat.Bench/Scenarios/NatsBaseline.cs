@@ -79,7 +79,7 @@ public static class NatsBaseline
     }
 
     /// <summary>The nats-server version reported to the last connection (for the machine description).</summary>
-    public static string ServerVersion { get; private set; } = "unknown";
+    public static string ServerVersion { get; set; } = "unknown";
 
     private static async Task PublishAsync(NatsConnection connection, byte[] payload, int count)
     {

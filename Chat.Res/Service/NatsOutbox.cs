@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Chat.Actors.Rooms;
 using Chat.Res.Hosting;
@@ -32,10 +33,10 @@ public sealed partial class NatsOutbox : BackgroundService
     }
 
     /// <summary>Queues a message; never blocks the caller (a room actor).</summary>
-    public void Publish(string subject, byte[] payload) => _queue.Writer.TryWrite(new Outgoing(subject, payload, IsReply: false));
+    public void Publish(string subject, byte[] payload) => _queue.Writer.TryWrite(new Outgoing(subject, payload, IsReply: false, Stopwatch.GetTimestamp()));
 
     /// <summary>Queues a reply: one that turns out too large for NATS is answered with an error instead, never dropped.</summary>
-    public void PublishReply(string inbox, byte[] payload) => _queue.Writer.TryWrite(new Outgoing(inbox, payload, IsReply: true));
+    public void PublishReply(string inbox, byte[] payload) => _queue.Writer.TryWrite(new Outgoing(inbox, payload, IsReply: true, Stopwatch.GetTimestamp()));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,6 +45,7 @@ public sealed partial class NatsOutbox : BackgroundService
             try
             {
                 await _nats.PublishAsync(message.Subject, message.Payload, cancellationToken: stoppingToken);
+                ResServiceMetrics.OutboxDelay.Record(Stopwatch.GetElapsedTime(message.Queued).TotalMilliseconds);
             }
             catch (NatsPayloadTooLargeException e) when (message.IsReply)
             {
@@ -62,5 +64,5 @@ public sealed partial class NatsOutbox : BackgroundService
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not publish to {Subject}")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string subject);
 
-    private readonly record struct Outgoing(string Subject, byte[] Payload, bool IsReply);
+    private readonly record struct Outgoing(string Subject, byte[] Payload, bool IsReply, long Queued);
 }

@@ -11,6 +11,9 @@ public sealed class NatsServer : IAsyncDisposable
 {
     private Process? _process;
 
+    /// <summary>The server's PID while it runs (the benchmark reads its CPU time).</summary>
+    public int? Pid => _process is { HasExited: false } process ? process.Id : null;
+
     private NatsServer(int port)
     {
         Port = port;

@@ -2,32 +2,35 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Chat.Bench.Report;
 
-namespace Chat.Bench.Clients;
+namespace Chat.Bench.Host;
 
 /// <summary>
-/// The parent's handle on the client process (<c>Chat.Bench ws-clients</c>, same program, same
-/// runtime): reads its JSON reports from stdout, shows its stderr as progress, and stops it by its
-/// PID when disposed, on Ctrl+C, on failure, or when this process exits first.
+/// The parent's handle on a child of this benchmark (the same program and runtime, with a hidden
+/// command such as <c>ws-clients</c> or <c>generate</c>): reads its JSON reports (<see cref="ChildReports"/>)
+/// from stdout, shows its stderr as progress, and stops it by its PID when disposed, on Ctrl+C, on
+/// failure, or when this process exits first.
 /// </summary>
-public sealed class WsClientsProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>();
     private readonly EventHandler _onExit;
+    private readonly string _label;
 
-    private WsClientsProcess(Process process)
+    private ChildProcess(Process process, string label)
     {
         _process = process;
+        _label = label;
         _onExit = (_, _) => Kill();
         AppDomain.CurrentDomain.ProcessExit += _onExit;
     }
 
     public int Id => _process.Id;
 
-    public static WsClientsProcess Start(WsClientsSettings settings)
+    public static ChildProcess Start(string label, IReadOnlyList<string> arguments)
     {
         var info = ThisProgram();
-        foreach (var argument in settings.Arguments())
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
@@ -37,7 +40,7 @@ public sealed class WsClientsProcess : IAsyncDisposable
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         var process = new Process { StartInfo = info };
-        var handle = new WsClientsProcess(process);
+        var handle = new ChildProcess(process, label);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -53,13 +56,13 @@ public sealed class WsClientsProcess : IAsyncDisposable
         {
             if (e.Data is not null)
             {
-                Progress.Line($"   clients: {e.Data}");
+                Progress.Line($"   {label}: {e.Data}");
             }
         };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        Progress.Line($"   client process started, pid {process.Id}");
+        Progress.Line($"   {label} process started, pid {process.Id}");
         return handle;
     }
 
@@ -73,21 +76,21 @@ public sealed class WsClientsProcess : IAsyncDisposable
         {
             await foreach (var line in _stdout.Reader.ReadAllAsync(deadline.Token))
             {
-                if (WsClientsReports.FromLine<T>(line, kind) is { } report)
+                if (ChildReports.FromLine<T>(line, kind) is { } report)
                 {
                     return report;
                 }
 
-                Progress.Line($"   clients (stdout): {line}");
+                Progress.Line($"   {_label} (stdout): {line}");
             }
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            throw new TimeoutException($"The client process (pid {Id}) sent no '{kind}' report within {timeout}.");
+            throw new TimeoutException($"The {_label} process (pid {Id}) sent no '{kind}' report within {timeout}.");
         }
 
         await _process.WaitForExitAsync(cancellation);
-        throw new InvalidOperationException($"The client process (pid {Id}) exited with {_process.ExitCode} before its '{kind}' report.");
+        throw new InvalidOperationException($"The {_label} process (pid {Id}) exited with {_process.ExitCode} before its '{kind}' report.");
     }
 
     public async Task SendLineAsync(string line)
@@ -106,7 +109,7 @@ public sealed class WsClientsProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            Progress.Line($"   client process (pid {Id}) still running after {timeout.TotalSeconds:N0} s; stopping it");
+            Progress.Line($"   {_label} process (pid {Id}) still running after {timeout.TotalSeconds:N0} s; stopping it");
             Kill();
         }
     }
@@ -122,7 +125,7 @@ public sealed class WsClientsProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            Progress.Line($"   client process (pid {Id}) did not exit within 10 s of being killed");
+            Progress.Line($"   {_label} process (pid {Id}) did not exit within 10 s of being killed");
         }
 
         _process.Dispose();
@@ -151,7 +154,7 @@ public sealed class WsClientsProcess : IAsyncDisposable
     private static ProcessStartInfo ThisProgram()
     {
         var host = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this process is unknown.");
-        var assembly = typeof(WsClientsProcess).Assembly.Location;
+        var assembly = typeof(ChildProcess).Assembly.Location;
         var info = new ProcessStartInfo(host);
         if (string.Equals(Path.GetFileNameWithoutExtension(host), "dotnet", StringComparison.Ordinal))
         {

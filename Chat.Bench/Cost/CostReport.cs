@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using Chat.Bench.Measure;
+using Chat.Bench.Report;
+
+namespace Chat.Bench.Cost;
+
+/// <summary>A cost run's figures as <c>docs/benchmarks/cost.md</c>: every window, one send's stages, the projection, and the targets.</summary>
+public sealed record CostReport(
+    CostSettings Settings,
+    MachineDescription Machine,
+    DateTimeOffset Started,
+    DateTimeOffset Ended,
+    IReadOnlyList<Window> Baseline,
+    IReadOnlyList<Window> Node,
+    IReadOnlyDictionary<string, LatencySummary> Stages,
+    LatencySummary Lag,
+    double CatchUpSeconds,
+    JournalReads Reads)
+{
+    public string Markdown()
+    {
+        var t = new StringBuilder();
+        void Line(FormattableString text) => t.AppendLine(text.ToString(CultureInfo.InvariantCulture));
+
+        t.AppendLine("# What one message costs");
+        t.AppendLine();
+        Line($"Run {Started:yyyy-MM-dd HH:mm} UTC, {(Ended - Started).TotalMinutes:F1} minutes, with `./scripts/bench.sh cost`.");
+        t.AppendLine();
+        Line($"**Machine**: {Machine.Cores} cores ({Machine.Cpu}), {Machine.MemoryGiB} GiB, {Machine.Os}; {Machine.Dotnet}, server GC {(Machine.ServerGc ? "on" : "off")}; {Machine.PostgreSql} (fsync and synchronous_commit on), nats-server {Machine.NatsServer}. Load average {Machine.LoadAverageAtStart} at start, {Machine.LoadAverageAtEnd} at the end.");
+        t.AppendLine();
+        Line($"**How it was measured.** A load generator in a process of its own plays Resgate over NATS: {Settings.Rooms:N0} rooms with one member each, `call.room.{{id}}.messages.send` with real 272-byte envelopes and the token an unlock gives. It drives first a minimal in-memory RES room service (`Chat.Bench memory-service`, its own process: token check, parse, a seq per room, one `messages.add` event, the reply; no persistence), then the node (the benchmark's process, composed as `Chat.Web` composes it, projection on, per-member rate limits lifted) on a database seeded with {Reads.LargeEvents:N0} journal events and their read-model rows. Closed loops keep N sends outstanding; the open loop offers a fixed rate and times each send from its due time to its `messages.add` event. Each window is {Settings.WindowSeconds:N0} s after a 2 s warm-up. CPU is user + system time from `/proc/<pid>/stat` read at the window's start and end: the service's process (the node or the in-memory service), PostgreSQL (the postmaster and all its children, exited ones included) and nats-server, divided by the sends acknowledged in the window. The node's process also hosts the benchmark's light bookkeeping (reading counters; during the sustained run, a 100 ms lag probe).");
+        t.AppendLine();
+
+        t.AppendLine("## Every window");
+        t.AppendLine();
+        t.AppendLine("| service | load | sends/s | latency p50 / p99 | errors | CPU ms per 1,000 sends: service / PostgreSQL / nats-server | generator |");
+        t.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var (label, windows) in new[] { ("in-memory RES service", Baseline), ("node", Node) })
+        {
+            foreach (var w in windows)
+            {
+                var c = w.PerThousand;
+                var what = w == Node[^1] && windows == Node ? $"{w.Step.Name}, sustained {w.Step.WindowSeconds:N0} s" : w.Step.Name;
+                var latency = w.Step.Kind == LoadStep.Open ? "to add event " : string.Empty;
+                Line($"| {label} | {what} | {w.Result.SendsPerSecond:N0} | {latency}{w.Result.Latency.P50:F2} / {w.Result.Latency.P99:F2} ms | {w.Result.Errors + w.Result.EventsMissing} | {c.Service:N0} / {c.Postgres:N0} / {c.Nats:N0} | {c.Generator:N0} |");
+            }
+        }
+
+        t.AppendLine();
+        t.AppendLine("## One send alone, stage by stage (node, 1 in flight)");
+        t.AppendLine();
+        t.AppendLine("| stage | p50 | p99 | measured by |");
+        t.AppendLine("|---|---|---|---|");
+        var total = Node[0].Result.Latency;
+        var command = Stage("chat.room.command.duration");
+        var journal = Stage("chat.room.journal.duration");
+        var outbox = Stage("chat.res.outbox.delay");
+        var ceiling = Baseline[0].Result.Latency;
+        Line($"| request to reply, as the generator sees it | {total.P50:F2} ms | {total.P99:F2} ms | generator |");
+        Line($"| room: command taken to events and reply handed to the outbox | {command.P50:F2} ms | {command.P99:F2} ms | node (`chat.room.command.duration`) |");
+        Line($"| of which the journal write (handed to the journal until durable) | {journal.P50:F2} ms | {journal.P99:F2} ms | node (`chat.room.journal.duration`) |");
+        Line($"| outbox: queued until NATS took it (event and reply) | {outbox.P50:F2} ms | {outbox.P99:F2} ms | node (`chat.res.outbox.delay`) |");
+        Line($"| the rest: NATS both ways, parsing, token check, shard region, mailbox (p50 difference) | {total.P50 - command.P50 - outbox.P50:F2} ms | | difference |");
+        Line($"| the same request to the in-memory service (NATS both ways and the least service) | {ceiling.P50:F2} ms | {ceiling.P99:F2} ms | generator |");
+        t.AppendLine();
+
+        t.AppendLine("## The projection under the node's maximum rate");
+        t.AppendLine();
+        var sustained = Node[^1];
+        Line($"During the {sustained.Step.WindowSeconds:N0} s sustained run ({sustained.Result.SendsPerSecond:N0} sends/s, {sustained.Step.Level} in flight), the read model's lag behind the journal, sampled every 100 ms from outside the node (each sample an upper bound, to within 100 ms): p50 {Lag.P50:F2} s, p99 {Lag.P99:F2} s, max {Lag.Max:F2} s over {Lag.Count:N0} samples. After the load stopped it reached the journal's end in {CatchUp()}.");
+        t.AppendLine();
+        Line($"Journal reads on the seeded database: the projection's page of 500 p50 {Reads.SmallPage.P50:F2} ms at {Reads.SmallEvents:N0} events and {Reads.LargePage.P50:F2} ms at {Reads.LargeEvents:N0}; one history page of 200 p50 {Reads.SmallHistory.P50:F2} ms and {Reads.LargeHistory.P50:F2} ms (p99 {Reads.LargeHistory.P99:F2} ms).");
+        t.AppendLine();
+
+        t.AppendLine("## Targets");
+        t.AppendLine();
+        t.AppendLine("| figure | measured | target | met |");
+        t.AppendLine("|---|---|---|---|");
+        var full = Node[3];
+        var fullBaseline = Baseline[3];
+        var open = Node[4];
+        Target($"projection page query at {Reads.LargeEvents:N0} events vs at {Reads.SmallEvents:N0}", Reads.LargePage.P50 / Reads.SmallPage.P50, "{0:F2}×", "within 2×", v => v <= 2);
+        Target($"one history page of 200 at {Reads.LargeEvents:N0} events, p50", Reads.LargeHistory.P50, "{0:F2} ms", "≤ 20 ms", v => v <= 20);
+        Target($"projection lag during {sustained.Step.WindowSeconds:N0} s at max rate, p99", Lag.P99, "{0:F2} s", "≤ 2 s", v => v <= 2);
+        Target("caught up after the load stopped", CatchUpSeconds, "{0:F2} s", "≤ 5 s", v => v <= 5);
+        Target($"PostgreSQL CPU per 1,000 sends ({full.Step.Name})", full.PerThousand.Postgres, "{0:N0} ms", "≤ 100 ms", v => v <= 100);
+        Target($"node CPU per 1,000 sends ({full.Step.Name})", full.PerThousand.Service, "{0:N0} ms", "≤ 150 ms", v => v <= 150);
+        Target($"sustained sends/s ÷ in-memory RES service ({full.Step.Name}: {full.Result.SendsPerSecond:N0} ÷ {fullBaseline.Result.SendsPerSecond:N0})",
+            full.Result.SendsPerSecond / fullBaseline.Result.SendsPerSecond, "{0:F2}", "≥ 0.35", v => v >= 0.35);
+        Target($"the same over the {sustained.Step.WindowSeconds:N0} s sustained run ({sustained.Result.SendsPerSecond:N0} ÷ {fullBaseline.Result.SendsPerSecond:N0})",
+            sustained.Result.SendsPerSecond / fullBaseline.Result.SendsPerSecond, "{0:F2}", "≥ 0.35", v => v >= 0.35);
+        Target("one send alone, p50", total.P50, "{0:F2} ms", "≤ 2 ms", v => v <= 2);
+        Target($"request → add event p99 at {open.Step.Level:N0} sends/s (achieved {open.Result.SendsPerSecond:N0}/s)", open.Result.Latency.P99, "{0:F2} ms", "≤ 10 ms", v => v <= 10);
+        return t.ToString();
+
+        void Target(string figure, double value, string format, string target, Func<double, bool> met) =>
+            Line($"| {figure} | {string.Format(CultureInfo.InvariantCulture, format, value)} | {target} | {(met(value) ? "met" : "**not met**")} |");
+    }
+
+    private LatencySummary Stage(string name) =>
+        Stages.TryGetValue(name, out var summary) ? summary : new LatencySummary(0, double.NaN, double.NaN, double.NaN, double.NaN);
+
+    private string CatchUp() => double.IsPositiveInfinity(CatchUpSeconds) ? "more than 120 s (it had not caught up)" : $"{CatchUpSeconds:F2} s";
+}

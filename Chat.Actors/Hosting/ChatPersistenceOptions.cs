@@ -28,9 +28,16 @@ public sealed class ChatPersistenceOptions
 
     /// <summary>
     /// A journal write that takes longer fails (the room answers <c>room.unavailable</c>); after ten
-    /// such failures in a row the journal's circuit breaker opens for 30 s.
+    /// such failures in a row the journal's circuit breaker opens for <see cref="BreakerResetTimeout"/>.
     /// </summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the journal's and the snapshot store's circuit breakers stay open before one call may try
+    /// the database again. Akka's default (30 s) kept rooms down for up to a minute after PostgreSQL came
+    /// back; a trial per second costs one refused connection while it is away (docs/rooms.md).
+    /// </summary>
+    public TimeSpan BreakerResetTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often the read journal polls for new events (projection latency).</summary>
     public TimeSpan QueryRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(200);

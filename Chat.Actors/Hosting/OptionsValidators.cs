@@ -198,6 +198,7 @@ public sealed partial class ChatPersistenceOptionsValidator : IValidateOptions<C
         }
 
         RoomOptionsValidator.Positive(errors, o.QueryRefreshInterval, $"{S}:QueryRefreshInterval");
+        RoomOptionsValidator.Positive(errors, o.BreakerResetTimeout, $"{S}:BreakerResetTimeout");
         RoomOptionsValidator.Positive(errors, o.CallTimeout, $"{S}:CallTimeout");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -35,6 +35,21 @@ public sealed class JournalRoomHistory : IRoomHistory
 
     public async Task<ImmutableArray<StoredMessage>> ReadAsync(string roomId, SeqRange range, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ReadOnceAsync(roomId, range, cancellationToken);
+        }
+        catch (NpgsqlException e) when (e.IsTransient)
+        {
+            // After PostgreSQL restarts, every idle connection in the pool is dead, and each would fail one
+            // page in turn: drop them all and try once more on a new connection (docs/rooms.md).
+            _database.Clear();
+            return await ReadOnceAsync(roomId, range, cancellationToken);
+        }
+    }
+
+    private async Task<ImmutableArray<StoredMessage>> ReadOnceAsync(string roomId, SeqRange range, CancellationToken cancellationToken)
+    {
         // Every message is one event after RoomActivated, so its journal sequence number is above its
         // seq: starting at From skips nothing, and a page of (To - From + 2) rows reaches To unless the
         // room has other events in between, in which case the next page goes on from there.

@@ -22,6 +22,7 @@ public static class PersistenceHocon
         var schema = Quote(options.Schema);
         var refresh = Milliseconds(options.QueryRefreshInterval);
         var callTimeout = Milliseconds(options.CallTimeout);
+        var resetTimeout = Milliseconds(options.BreakerResetTimeout);
         var parameters = options.InsertMode == "parameterized" ? "true" : "false";
         return $$"""
             akka.persistence {
@@ -38,13 +39,19 @@ public static class PersistenceHocon
                   parallelism = {{options.Parallelism}}
                   batch-size = {{options.BatchSize}}
                   auto-initialize = on
-                  circuit-breaker.call-timeout = {{callTimeout}}
+                  circuit-breaker { call-timeout = {{callTimeout}}, reset-timeout = {{resetTimeout}} }
+                  # A room whose recovery hears nothing for this long fails it and is started again by the next
+                  # request. While PostgreSQL is away the snapshot store restarts itself every second (it retries its
+                  # initialization), and a load it was handling may never be answered: with Akka's 30 s a room stayed
+                  # down for up to 30 s after the database came back (docs/rooms.md).
+                  recovery-event-timeout = 3s
                 }
               }
               snapshot-store {
                 plugin = "{{SnapshotStoreId}}"
                 sql {
                   class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
+                  circuit-breaker { call-timeout = {{callTimeout}}, reset-timeout = {{resetTimeout}} }
                   connection-string = {{connection}}
                   provider-name = "PostgreSQL.15"
                   table-mapping = default

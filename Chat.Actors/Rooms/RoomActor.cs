@@ -65,6 +65,11 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
                 _state = _state.Apply(e);
                 break;
             case RecoveryCompleted:
+                if (_settings.Waiting.Reached(_roomId) is { } since)
+                {
+                    _log.Info("Room {RoomId} reached the database again after {Seconds:F1} s", _roomId, (_settings.Clock.GetUtcNow() - since).TotalSeconds);
+                }
+
                 _decided = _state;
                 RoomMetrics.RoomsStarted.Add(1);
                 _settings.Output.RoomStarted(_roomId);
@@ -264,9 +269,27 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
     {
         // The actor stops after this; it recovers on the next message and the journal decides what
         // was stored. Nobody was told "stored" for any of these, so a retry with the same id is safe.
-        _log.Error(cause, "Room {RoomId} journal write failed at {SequenceNr}; answering {Count} requests as unavailable",
-            _roomId, sequenceNr, PendingReplies());
+        if (_settings.Waiting.Failed(_roomId, _settings.Clock.GetUtcNow()))
+        {
+            _log.Error(cause, "Room {RoomId} waits for the database: a journal write failed at {SequenceNr}; answering {Count} requests as unavailable until it is back",
+                _roomId, sequenceNr, PendingReplies());
+        }
+
         FailPending();
+    }
+
+    /// <summary>
+    /// Replaces Akka's own log line, which a room retried by every request during an outage would write
+    /// each time: one line when the room starts waiting, one when it is back (docs/rooms.md). The actor
+    /// stops after this, as Akka.Persistence requires; requests that were waiting for the recovery become
+    /// dead letters and are answered <c>room.unavailable</c> by <see cref="UnansweredRequests"/>.
+    /// </summary>
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        if (_settings.Waiting.Failed(_roomId, _settings.Clock.GetUtcNow()))
+        {
+            _log.Error(reason, "Room {RoomId} waits for the database: its recovery failed; requests are answered as unavailable until it is back", _roomId);
+        }
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)

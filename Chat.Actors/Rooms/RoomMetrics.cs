@@ -28,6 +28,10 @@ public static class RoomMetrics
     public static readonly Counter<long> WriteFailures = Meter.CreateCounter<long>(
         "chat.room.journal.failures", unit: "{write}", description: "Journal writes that failed or were rejected (answered room.unavailable).");
 
+    public static readonly UpDownCounter<long> WaitingForDatabase = Meter.CreateUpDownCounter<long>(
+        "chat.room.waiting_for_database", unit: "{room}",
+        description: "Rooms whose last journal recovery or write failed and that have not reached the journal since.");
+
     public static readonly Counter<long> UnansweredRequests = Meter.CreateCounter<long>(
         "chat.room.requests.unanswered", unit: "{request}", description: "Requests that reached no room (dead letters), answered room.unavailable.");
 

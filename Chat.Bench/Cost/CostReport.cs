@@ -14,6 +14,7 @@ public sealed record CostReport(
     IReadOnlyList<Window> Baseline,
     IReadOnlyList<Window> Node,
     IReadOnlyDictionary<string, LatencySummary> Stages,
+    IReadOnlyList<StatementCost> Statements,
     LatencySummary Lag,
     double CatchUpSeconds,
     JournalReads Reads)
@@ -65,6 +66,18 @@ public sealed record CostReport(
         Line($"| the same request to the in-memory service (NATS both ways and the least service) | {ceiling.P50:F2} ms | {ceiling.P99:F2} ms | generator |");
         t.AppendLine();
 
+        Line($"## Where PostgreSQL's time goes (node, {Node[3].Step.Name}, {Node[3].Result.Sends:N0} sends)");
+        t.AppendLine();
+        t.AppendLine("From pg_stat_statements over the window: execution time only (parsing, planning and the WAL flush of each commit are not in it).");
+        t.AppendLine();
+        t.AppendLine("| calls | total ms | ms per 1,000 sends | rows | statement |");
+        t.AppendLine("|---|---|---|---|---|");
+        foreach (var s in Statements)
+        {
+            Line($"| {s.Calls:N0} | {s.TotalMilliseconds:N0} | {s.TotalMilliseconds * 1000 / Math.Max(1, Node[3].Result.Sends):N1} | {s.Rows:N0} | `{s.Query.Replace("|", "\\|", StringComparison.Ordinal)}` |");
+        }
+
+        t.AppendLine();
         t.AppendLine("## The projection under the node's maximum rate");
         t.AppendLine();
         var sustained = Node[^1];

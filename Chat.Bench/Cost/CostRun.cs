@@ -51,26 +51,36 @@ public static class CostRun
         var lag = new ProjectionLag(connectionString);
         using var stages = new StageTimes();
         IReadOnlyDictionary<string, LatencySummary> alone = new Dictionary<string, LatencySummary>();
+        IReadOnlyList<StatementCost> statements = [];
+        const int Full = 3;
         using var stopLag = new CancellationTokenSource();
         Task sampling = Task.CompletedTask;
         var hooks = new Hooks
         {
-            WindowStarted = i =>
+            WindowStarted = async i =>
             {
                 if (i == 0)
                 {
                     stages.Start();
+                }
+                else if (i == Full)
+                {
+                    await PostgresStatements.ResetAsync(connectionString);
                 }
                 else if (i == nodePlan.Count - 1)
                 {
                     sampling = lag.SampleAsync(stopLag.Token);
                 }
             },
-            WindowEnded = i =>
+            WindowEnded = async i =>
             {
                 if (i == 0)
                 {
                     alone = stages.Stop();
+                }
+                else if (i == Full)
+                {
+                    statements = await PostgresStatements.TopAsync(connectionString, 8);
                 }
                 else if (i == nodePlan.Count - 1)
                 {
@@ -92,7 +102,7 @@ public static class CostRun
         }
 
         var machine = await MachineDescription.DescribeAsync(postgres, loadAtStart);
-        var report = new CostReport(settings, machine, started, DateTimeOffset.UtcNow, baseline, node, alone, lag.Lags().Summarize(), catchUp, reads);
+        var report = new CostReport(settings, machine, started, DateTimeOffset.UtcNow, baseline, node, alone, statements, lag.Lags().Summarize(), catchUp, reads);
         Directory.CreateDirectory(outputDirectory);
         var path = Path.Combine(outputDirectory, "cost.md");
         await File.WriteAllTextAsync(path, report.Markdown(), cancellation);
@@ -142,10 +152,10 @@ public static class CostRun
             var limit = TimeSpan.FromSeconds(plan[i].WarmUpSeconds + plan[i].WindowSeconds + 60);
             await generator.ReadAsync<WindowStarted>("window", limit, cancellation);
             var before = CpuReading.Take(servicePid, pids.Postgres, pids.Nats, generator.Id);
-            hooks.WindowStarted(i);
+            await hooks.WindowStarted(i);
             var result = await generator.ReadAsync<StepResult>("step", limit, cancellation);
             var cpu = CpuReading.Take(servicePid, pids.Postgres, pids.Nats, generator.Id) - before;
-            hooks.WindowEnded(i);
+            await hooks.WindowEnded(i);
             var window = new Window(plan[i], result, cpu);
             windows.Add(window);
             Progress.Line($"   {window}");
@@ -159,9 +169,9 @@ public static class CostRun
 
     private sealed class Hooks
     {
-        public Action<int> WindowStarted { get; init; } = _ => { };
+        public Func<int, Task> WindowStarted { get; init; } = _ => Task.CompletedTask;
 
-        public Action<int> WindowEnded { get; init; } = _ => { };
+        public Func<int, Task> WindowEnded { get; init; } = _ => Task.CompletedTask;
     }
 
     private sealed record Empty;

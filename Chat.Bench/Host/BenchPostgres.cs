@@ -60,7 +60,7 @@ public sealed class BenchPostgres : IAsyncDisposable
         var server = new BenchPostgres(root, bin, runAs, port);
 
         // PostgreSQL defaults otherwise, durability included: only the connection limit is raised for the pools.
-        var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=300";
+        var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_preload_libraries=pg_stat_statements";
         await ExternalProcess.RunAsync(Path.Combine(bin, "pg_ctl"),
             ["-D", data, "-o", options, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start"], CommandTimeout, runAs);
         return server;

@@ -14,9 +14,11 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string? _dataDirectory;
     private readonly string? _binDirectory;
     private readonly string? _runAs;
+    private readonly string? _serverOptions;
 
-    private PostgresServer(string adminConnectionString, string? dataDirectory, string? binDirectory, string? runAs)
+    private PostgresServer(string adminConnectionString, string? dataDirectory, string? binDirectory, string? runAs, string? serverOptions = null)
     {
+        _serverOptions = serverOptions;
         AdminConnectionString = adminConnectionString;
         _dataDirectory = dataDirectory;
         _binDirectory = binDirectory;
@@ -62,7 +64,7 @@ public sealed class PostgresServer : IAsyncDisposable
             Database = "postgres",
             Pooling = false,
         }.ConnectionString;
-        return new PostgresServer(admin, data, bin, runAs);
+        return new PostgresServer(admin, data, bin, runAs, serverOptions);
     }
 
     /// <summary>A new, empty database; returns its connection string.</summary>
@@ -94,6 +96,34 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     public bool CanRestart => _dataDirectory is not null;
+
+    /// <summary>
+    /// Stops the server as a crash would (<c>-m immediate</c>: no checkpoint, every connection cut), until
+    /// <see cref="StartAgainAsync"/> starts it on the same port with the same settings.
+    /// </summary>
+    public async Task StopImmediatelyAsync()
+    {
+        RequireOwnServer();
+        await ExternalProcess.RunAsync(Path.Combine(_binDirectory!, "pg_ctl"),
+            ["-D", _dataDirectory!, "-m", "immediate", "-w", "-t", "60", "stop"], CommandTimeout, _runAs);
+    }
+
+    public async Task StartAgainAsync()
+    {
+        RequireOwnServer();
+
+        var log = Path.Combine(Path.GetDirectoryName(_dataDirectory)!, "server.log");
+        await ExternalProcess.RunAsync(Path.Combine(_binDirectory!, "pg_ctl"),
+            ["-D", _dataDirectory!, "-o", _serverOptions!, "-l", log, "-w", "-t", "60", "start"], CommandTimeout, _runAs);
+    }
+
+    private void RequireOwnServer()
+    {
+        if (_dataDirectory is null || _binDirectory is null)
+        {
+            throw new InvalidOperationException("Cannot stop or start a server given by CHAT_TEST_PG.");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

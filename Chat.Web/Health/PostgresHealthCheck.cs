@@ -10,9 +10,9 @@ public sealed class PostgresHealthCheck(IOptions<ChatPersistenceOptions> options
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        await using var connection = new NpgsqlConnection(options.Value.ConnectionString);
         try
         {
-            await using var connection = new NpgsqlConnection(options.Value.ConnectionString);
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand("SELECT 1", connection);
             await command.ExecuteScalarAsync(cancellationToken);
@@ -20,6 +20,10 @@ public sealed class PostgresHealthCheck(IOptions<ChatPersistenceOptions> options
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
+            // A restarted server leaves dead connections in the pool: drop them, so that the next check
+            // reports the database as it is, not a connection it already closed.
+            NpgsqlConnection.ClearPool(connection);
+
             // Npgsql's message names host and problem, never the password.
             return HealthCheckResult.Unhealthy($"PostgreSQL: {e.Message}");
         }

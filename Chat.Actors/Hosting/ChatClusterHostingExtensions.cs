@@ -43,6 +43,7 @@ public static class ChatClusterHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatPersistenceOptions>, ChatPersistenceOptionsValidator>());
         services.TryAddSingleton<IRoomOutput, ActorReplyOutput>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RoomsWaitingForDatabase>();
 
         // Hosted services start in registration order: schema and migrations are in place before the journal starts.
         services.AddHostedService<DatabaseMigrationService>();
@@ -62,6 +63,7 @@ public static class ChatClusterHostingExtensions
         var projection = provider.GetRequiredService<IOptions<ProjectionOptions>>().Value;
         var output = provider.GetRequiredService<IRoomOutput>();
         var clock = provider.GetRequiredService<TimeProvider>();
+        var waiting = provider.GetRequiredService<RoomsWaitingForDatabase>();
 
         builder
             .ConfigureLoggers(loggers =>
@@ -88,7 +90,10 @@ public static class ChatClusterHostingExtensions
                 RoomMessageExtractor.TypeName,
                 (system, _) =>
                 {
-                    var settings = new RoomActorSettings(rooms, output, new JournalRoomHistory(system, persistence.ConnectionString, persistence.Schema), clock);
+                    var settings = new RoomActorSettings(rooms, output, new JournalRoomHistory(system, persistence.ConnectionString, persistence.Schema), clock)
+                    {
+                        Waiting = waiting,
+                    };
                     return roomId => RoomActor.Props(roomId, settings);
                 },
                 new RoomMessageExtractor(cluster.ShardCount),

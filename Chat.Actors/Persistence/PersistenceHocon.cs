@@ -44,7 +44,7 @@ public static class PersistenceHocon
                   # request. While PostgreSQL is away the snapshot store restarts itself every second (it retries its
                   # initialization), and a load it was handling may never be answered: with Akka's 30 s a room stayed
                   # down for up to 30 s after the database came back (docs/rooms.md).
-                  recovery-event-timeout = 3s
+                  recovery-event-timeout = 2s
                 }
               }
               snapshot-store {

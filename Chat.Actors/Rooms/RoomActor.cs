@@ -53,6 +53,23 @@ public sealed class RoomActor : UntypedPersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>
+    /// A room that waits for the database and whose back-off has not passed stops before it recovers:
+    /// the requests that started it become dead letters, answered <c>room.unavailable</c> by
+    /// <see cref="UnansweredRequests"/>, and the journal is not asked (docs/rooms.md).
+    /// </summary>
+    protected override void PreStart()
+    {
+        if (_settings.Waiting.ShouldHoldOff(_roomId, _settings.Clock.GetUtcNow()))
+        {
+            Context.Stop(Self);
+            return;
+        }
+
+        RoomMetrics.Recoveries.Add(1);
+        base.PreStart();
+    }
+
     protected override void OnRecover(object message)
     {
         switch (message)

@@ -3,39 +3,87 @@ using System.Collections.Concurrent;
 namespace Chat.Actors.Rooms;
 
 /// <summary>
-/// The rooms of this node that could not reach the journal since they last did: a room whose recovery or
-/// write fails is stopped (and started again by the next request), so what it knew about the outage
-/// lives here, outside the actor. It keeps the log to one line when a room starts waiting and one when it
-/// is back, however many times it is retried in between, and counts the rooms waiting
-/// (<see cref="RoomMetrics.WaitingForDatabase"/>).
+/// The rooms of this node that could not reach the journal since they last did. A room whose recovery
+/// or write fails is stopped, as Akka.Persistence requires, and the next request would start it again at
+/// once; what it knew about the outage therefore lives here, outside the actor (docs/rooms.md):
+/// <list type="bullet">
+/// <item>the log holds one line when a room starts waiting and one when it is back;</item>
+/// <item>a waiting room is started again at most once per back-off period (0.25 s doubling up to
+/// <see cref="MaxBackOff"/>); requests in between are answered <c>room.unavailable</c> without a
+/// recovery (<see cref="ShouldHoldOff"/>);</item>
+/// <item><see cref="RoomMetrics.WaitingForDatabase"/> counts the rooms waiting.</item>
+/// </list>
 /// </summary>
 public sealed class RoomsWaitingForDatabase
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _since = new(StringComparer.Ordinal);
+    public static readonly TimeSpan FirstBackOff = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(1);
 
-    public int Count => _since.Count;
+    private readonly ConcurrentDictionary<string, Waiting> _rooms = new(StringComparer.Ordinal);
+    private long _retries;
+
+    public int Count => _rooms.Count;
+
+    /// <summary>Recoveries started by rooms that were waiting for the database, since this node started.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
 
     /// <summary>Records that the room failed to reach the journal; true only the first time until it is back.</summary>
     public bool Failed(string roomId, DateTimeOffset now)
     {
-        if (!_since.TryAdd(roomId, now))
+        var first = false;
+        _rooms.AddOrUpdate(
+            roomId,
+            _ =>
+            {
+                first = true;
+                return new Waiting(now, now, 1);
+            },
+            (_, waiting) => waiting with { LastAttempt = now });
+        if (first)
         {
-            return false;
+            RoomMetrics.WaitingForDatabase.Add(1);
         }
 
-        RoomMetrics.WaitingForDatabase.Add(1);
-        return true;
+        return first;
+    }
+
+    /// <summary>
+    /// Whether a room about to start should stop at once instead of recovering: true while it waits for
+    /// the database and its back-off since the last attempt has not passed. False counts as an attempt.
+    /// </summary>
+    public bool ShouldHoldOff(string roomId, DateTimeOffset now)
+    {
+        while (_rooms.TryGetValue(roomId, out var waiting))
+        {
+            if (now - waiting.LastAttempt < BackOff(waiting.Attempts))
+            {
+                return true;
+            }
+
+            if (_rooms.TryUpdate(roomId, waiting with { LastAttempt = now, Attempts = waiting.Attempts + 1 }, waiting))
+            {
+                Interlocked.Increment(ref _retries);
+                return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Records that the room reached the journal; returns since when it had waited, or null if it had not.</summary>
     public DateTimeOffset? Reached(string roomId)
     {
-        if (!_since.TryRemove(roomId, out var since))
+        if (!_rooms.TryRemove(roomId, out var waiting))
         {
             return null;
         }
 
         RoomMetrics.WaitingForDatabase.Add(-1);
-        return since;
+        return waiting.Since;
     }
+
+    public static TimeSpan BackOff(int attempts) =>
+        TimeSpan.FromTicks(Math.Min(MaxBackOff.Ticks, FirstBackOff.Ticks << Math.Min(attempts - 1, 16)));
+
+    private sealed record Waiting(DateTimeOffset Since, DateTimeOffset LastAttempt, int Attempts);
 }

@@ -40,18 +40,23 @@ public static class PersistenceHocon
                   batch-size = {{options.BatchSize}}
                   auto-initialize = on
                   circuit-breaker { call-timeout = {{callTimeout}}, reset-timeout = {{resetTimeout}} }
-                  # A room whose recovery hears nothing for this long fails it and is started again by the next
-                  # request. While PostgreSQL is away the snapshot store restarts itself every second (it retries its
-                  # initialization), and a load it was handling may never be answered: with Akka's 30 s a room stayed
-                  # down for up to 30 s after the database came back (docs/rooms.md).
-                  recovery-event-timeout = 2s
+                  # A recovery that hears nothing for this long fails; the room is started again by a later
+                  # request. Akka's 30 s left a request that came in while a recovery hung (a connection opened
+                  # just as the database died) unanswered for longer than any client waits. 5 s leaves room for
+                  # the first recovery on a cold node, which waits for the plugin to create its tables.
+                  recovery-event-timeout = 5s
                 }
               }
               snapshot-store {
                 plugin = "{{SnapshotStoreId}}"
                 sql {
                   class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
-                  circuit-breaker { call-timeout = {{callTimeout}}, reset-timeout = {{resetTimeout}} }
+                  # Never opens. Half-open, the breaker throws at a second concurrent load instead of failing it;
+                  # the store then restarts, re-runs its table initialization (failing every second while the
+                  # database is away) and the load it was handling is never answered, so its room waits for
+                  # Akka's 30 s recovery timeout. A closed breaker fails each load by itself, at once when the
+                  # database refuses connections; rooms back off between attempts (docs/rooms.md).
+                  circuit-breaker { max-failures = 1000000000, call-timeout = {{callTimeout}}, reset-timeout = {{resetTimeout}} }
                   connection-string = {{connection}}
                   provider-name = "PostgreSQL.15"
                   table-mapping = default

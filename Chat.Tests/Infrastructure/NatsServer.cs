@@ -42,6 +42,9 @@ public sealed class NatsServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Starts the server again on its port after <see cref="StopAsync"/>.</summary>
+    public Task StartAgainAsync() => StartProcessAsync();
+
     public async Task RestartAsync()
     {
         await StopAsync();

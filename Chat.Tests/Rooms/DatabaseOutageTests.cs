@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Akka.Actor;
+using Chat.Actors.Hosting;
 using Chat.Actors.Rooms;
 using Chat.Tests.Infrastructure;
+using Chat.Web.Health;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace Chat.Tests.Rooms;
@@ -27,11 +31,16 @@ public sealed class DatabaseOutageTests(PostgresFixture postgres, ITestOutputHel
             return;
         }
 
-        await RunAsync("outage", refusalsExpected: true, async _ =>
+        await RunAsync("outage", refusalsExpected: true, async db =>
         {
+            // /health's database check says what is true before, during and right after the outage.
+            var health = new PostgresHealthCheck(Options.Create(new ChatPersistenceOptions { ConnectionString = db }));
+            (await health.CheckHealthAsync(new HealthCheckContext())).Status.Should().Be(HealthStatus.Healthy);
             await postgres.Server.StopImmediatelyAsync();
+            (await health.CheckHealthAsync(new HealthCheckContext())).Status.Should().Be(HealthStatus.Unhealthy);
             await Task.Delay(TimeSpan.FromSeconds(10));
             await postgres.Server.StartAgainAsync();
+            (await health.CheckHealthAsync(new HealthCheckContext())).Status.Should().Be(HealthStatus.Healthy, "the first check after the return");
         });
     }
 
@@ -189,7 +198,8 @@ public sealed class DatabaseOutageTests(PostgresFixture postgres, ITestOutputHel
         node.Logs.Count(line => line.Contains("waits for the database", StringComparison.Ordinal)
             || line.Contains("Persistence failure when replaying events", StringComparison.Ordinal));
 
-    private static async Task<List<StoredMessage>> HistoryOfAsync(ChatNode node, string room)
+    /// <summary>Every message of the room, newest page first, read through the room.</summary>
+    internal static async Task<List<StoredMessage>> HistoryOfAsync(ChatNode node, string room)
     {
         var all = new List<StoredMessage>();
         long before = long.MaxValue;

@@ -20,6 +20,15 @@ public sealed class UnansweredRequests : ReceiveActor
             RoomMetrics.UnansweredRequests.Add(1);
             output.Emit(request.RoomId, [], RoomErrors.JournalUnavailable, new ReplyTarget(letter.Sender, request.ReplySubject));
         });
+
+        // A command asked directly (in-process callers) is owed the same answer; the room's own timer
+        // messages have no sender and need none.
+        Receive<DeadLetter>(letter => letter.Message is IRoomCommand && !letter.Sender.IsNobody() && !letter.Sender.Equals(Context.System.DeadLetters), letter =>
+        {
+            var command = (IRoomCommand)letter.Message;
+            RoomMetrics.UnansweredRequests.Add(1);
+            output.Emit(command.RoomId, [], RoomErrors.JournalUnavailable, new ReplyTarget(letter.Sender, null));
+        });
         ReceiveAny(_ => { });
     }
 

@@ -19,7 +19,7 @@ namespace Chat.Bench.Scale;
 
 /// <summary>
 /// <c>Chat.Bench scale</c>: what reading the journal costs at ten thousand and at a million events. The
-/// journal is seeded with real room events (COPY, with the tag rows the journal writes), and at each size
+/// journal is seeded with real room events (COPY, with the tag rows the journal wrote before events went untagged), and at each size
 /// the run times the projection's page query, the read journal's by-tag page it replaced, one history page
 /// of 200, and the projection's catch-up over the newest events (read and written, on PostgreSQL with its
 /// durable defaults). Nothing here is asserted; the numbers go to <c>scale.md</c>.

@@ -167,6 +167,9 @@ public sealed class ReadModelProjectionTests(PostgresFixture postgres, ITestOutp
                 }
 
                 attempt.Should().BeLessThan(50, $"the room keeps refusing: {reply}");
+
+                // As clients do: wait a little (a room that failed a write backs off), join again, retry.
+                await Task.Delay(200);
                 await node.AskAsync<RoomReply>(TestPayloads.Join(room, member));
             }
         }

@@ -58,10 +58,12 @@ public sealed class ResServiceRoomRulesTests(PostgresFixture postgres) : ResServ
             reply!["error"]!["code"]!.GetValue<string>().Should().Be("room.unavailable");
         }
 
-        // What a client does: join again (the room restarted and forgot presence), retry with the same id.
+        // What a client does: wait (the room backs off after a failed write, the page waits 0.5 s first),
+        // join again (the room restarted and forgot presence), retry with the same id.
         long? seq = null;
         for (var attempt = 0; attempt < 5 && seq is null; attempt++)
         {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
             await Gateway.RequestAsync($"call.room.{room}.join", JoinBody(room, member));
             var retry = await Gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, member, id));
             seq = retry!["result"]?["seq"]?.GetValue<long>();

@@ -30,6 +30,13 @@ public sealed class ChatClusterOptions
     /// <summary>Number of shards rooms are spread over; must never change while any node of the cluster runs.</summary>
     public int ShardCount { get; set; } = 100;
 
+    /// <summary>
+    /// How long a node may go without heartbeats (1 per second) before the others call it unreachable;
+    /// Akka's default is 3 s. Detection takes about this plus 1-2 s; a node is downed only when it stays
+    /// unreachable for <see cref="SplitBrainResolverOptions.StableAfter"/> on top (docs/failover.md).
+    /// </summary>
+    public TimeSpan AcceptableHeartbeatPause { get; set; } = TimeSpan.FromSeconds(1.5);
+
     /// <summary>Downing of unreachable nodes (<c>Chat:Cluster:SplitBrainResolver</c>).</summary>
     public SplitBrainResolverOptions SplitBrainResolver { get; set; } = new();
 }

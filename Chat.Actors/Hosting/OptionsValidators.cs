@@ -137,6 +137,7 @@ public sealed class ChatClusterOptionsValidator : IValidateOptions<ChatClusterOp
             }
         }
 
+        RoomOptionsValidator.Positive(errors, o.AcceptableHeartbeatPause, $"{S}:AcceptableHeartbeatPause");
         ValidateSplitBrainResolver(errors, o.SplitBrainResolver);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -151,6 +152,7 @@ public sealed class ChatClusterOptionsValidator : IValidateOptions<ChatClusterOp
         }
 
         RoomOptionsValidator.Positive(errors, o.StableAfter, $"{K}:StableAfter");
+        RoomOptionsValidator.Positive(errors, o.DownRemovalMargin, $"{K}:DownRemovalMargin");
         if (o.Strategy == SplitBrainResolverOptions.StaticQuorum && o.QuorumSize < 1)
         {
             errors.Add($"{K}:QuorumSize must be at least 1 with the {SplitBrainResolverOptions.StaticQuorum} strategy; it is {o.QuorumSize}.");

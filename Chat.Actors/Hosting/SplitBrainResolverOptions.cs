@@ -2,8 +2,8 @@ namespace Chat.Actors.Hosting;
 
 /// <summary>
 /// How the cluster removes nodes it can no longer reach, bound from <c>Chat:Cluster:SplitBrainResolver</c>.
-/// A crashed node's rooms are unavailable until it is downed, so <see cref="StableAfter"/> is the main
-/// part of the failover time; too short, and a long GC pause or network hiccup downs a healthy node.
+/// A crashed node's rooms come back after failure detection, <see cref="StableAfter"/> and
+/// <see cref="DownRemovalMargin"/>; docs/failover.md explains the defaults and what they trade.
 /// </summary>
 public sealed class SplitBrainResolverOptions
 {
@@ -18,8 +18,19 @@ public sealed class SplitBrainResolverOptions
     /// <summary>Which side of a partition survives; <c>keep-majority</c> keeps the larger side.</summary>
     public string Strategy { get; set; } = KeepMajority;
 
-    /// <summary>Membership must be unchanged this long before a downing decision (Akka's default, 20 s).</summary>
-    public TimeSpan StableAfter { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// Membership must be unchanged this long before a downing decision. Akka's default is 20 s, sized
+    /// for large clusters; too short, and a long pause (GC, a saturated machine) downs a healthy node.
+    /// </summary>
+    public TimeSpan StableAfter { get; set; } = TimeSpan.FromSeconds(2.5);
+
+    /// <summary>
+    /// How long after a node is removed its shards and singletons start elsewhere, so that the losing
+    /// side of a partition has stopped its rooms first. Akka uses <see cref="StableAfter"/> again when
+    /// unset, which doubles the failover time; the journal's unique (room, seq) key already refuses a
+    /// second writer, so a short margin loses no acknowledged message (docs/failover.md).
+    /// </summary>
+    public TimeSpan DownRemovalMargin { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Down every node when membership keeps changing for too long (3/4 of <see cref="StableAfter"/>

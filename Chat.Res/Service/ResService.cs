@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
+using Chat.Actors.Hosting;
 using Chat.Actors.Rooms;
 using Chat.Client.Envelope;
 using Chat.Res.Diagnostics;
@@ -17,10 +18,14 @@ namespace Chat.Res.Service;
 /// This node's part of the <c>room</c> RES service. Requests come in through a queue group, so each
 /// is handled by one node: access is answered here, get and call go through sharding to the room
 /// with the reply subject, and the room's node answers (<see cref="NatsRoomOutput"/>).
+/// It takes requests only while this node is Up in the cluster. On stop it unsubscribes, answers what
+/// it had already taken, then leaves the cluster while the outbox (stopped after this service) still
+/// publishes the rooms' last replies: a node stopped gracefully drops no request (docs/failover.md).
 /// </summary>
 public sealed partial class ResService(
     INatsConnection nats,
     NatsOutbox outbox,
+    ActorSystem system,
     IRequiredActor<RoomRegion> roomRegion,
     IOptions<ResOptions> options,
     ILogger<ResService> logger) : BackgroundService
@@ -34,6 +39,7 @@ public sealed partial class ResService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _rooms = await roomRegion.GetAsync(stoppingToken);
+        await ClusterMembership.WaitUntilUpAsync(system, stoppingToken);
         await NatsConnectRetry.ConnectAsync(nats, stoppingToken);
 
         var group = options.Value.QueueGroup;
@@ -53,7 +59,9 @@ public sealed partial class ResService(
         nats.ConnectionOpened += OnReconnectedAsync;
         try
         {
-            await Task.WhenAll(subscriptions.Select(subscription => ServeAsync(subscription, stoppingToken)));
+            // Stopping drains: the server stops sending, and each subscription ends once every request it had sent is handled.
+            await using var drain = stoppingToken.Register(() => _ = DrainAsync(subscriptions));
+            await Task.WhenAll(subscriptions.Select(ServeAsync));
         }
         finally
         {
@@ -65,6 +73,25 @@ public sealed partial class ResService(
         }
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await ClusterMembership.LeaveAsync(system).WaitAsync(cancellationToken);
+    }
+
+    private static Task DrainAsync(IEnumerable<INatsSub<byte[]>> subscriptions) => Task.WhenAll(subscriptions.Select(async subscription =>
+    {
+        try
+        {
+            await subscription.DrainAsync();
+        }
+        catch (Exception e) when (e is NatsException or ObjectDisposedException or OperationCanceledException)
+        {
+            // No connection to tell the server: ending the subscription here still ends its reader.
+            await subscription.DisposeAsync();
+        }
+    }));
+
     /// <summary>Events may have been lost while disconnected: gateways must re-fetch and re-check access.</summary>
     private ValueTask OnReconnectedAsync(object? sender, NatsEventArgs args)
     {
@@ -73,17 +100,11 @@ public sealed partial class ResService(
         return ValueTask.CompletedTask;
     }
 
-    private async Task ServeAsync(INatsSub<byte[]> subscription, CancellationToken stoppingToken)
+    private async Task ServeAsync(INatsSub<byte[]> subscription)
     {
-        try
+        await foreach (var message in subscription.Msgs.ReadAllAsync())
         {
-            await foreach (var message in subscription.Msgs.ReadAllAsync(stoppingToken))
-            {
-                Handle(message);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            Handle(message);
         }
     }
 

@@ -2,7 +2,7 @@
 // Usage: node driver.mjs <scenario> <json arguments>. Prints progress lines, then one JSON result line.
 // Every HTTP request and WebSocket frame of every page is appended to arguments.captureFile.
 import { chromium } from 'playwright-core';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 
 const [scenario, json] = process.argv.slice(2);
 const args = JSON.parse(json);
@@ -159,6 +159,36 @@ async function offKeyMember(page, link) {
   }, link);
 }
 
+// A creates a room, B joins by the link, and A's first message (args.before) reaches B.
+async function twoTalking(browser, a) {
+  await a.goto(args.baseUrl);
+  await a.click('#create');
+  await a.waitForURL(/\/room\/[0-9a-f-]{36}#[A-Za-z0-9_-]{43}$/, WAIT);
+  const link = a.url();
+  await join(a, args.nickA);
+  const b = await newPage(browser, 'B');
+  await b.goto(link);
+  await join(b, args.nickB);
+  await waitForPerson(a, args.nickB);
+  await send(a, args.before);
+  await waitForText(b, args.before);
+  console.log('A and B talk');
+  return { link, b };
+}
+
+// The test and this driver take turns through marker files in args.signals: one writes, the other waits.
+function signal(name) {
+  writeFileSync(`${args.signals}/${name}`, '');
+}
+
+async function waitForSignal(name, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(`${args.signals}/${name}`)) {
+    if (Date.now() > deadline) throw new Error(`No '${name}' from the test within ${timeoutMs} ms`);
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}
+
 async function timed(action) {
   const started = Date.now();
   await action();
@@ -246,18 +276,7 @@ const scenarios = {
     const browser = await chromium.launch(launchOptions);
     const a = await newPage(browser, 'A');
     const aLine = await cutOff(a);
-    await a.goto(args.baseUrl);
-    await a.click('#create');
-    await a.waitForURL(/\/room\/[0-9a-f-]{36}#[A-Za-z0-9_-]{43}$/, WAIT);
-    const link = a.url();
-    await join(a, args.nickA);
-    const b = await newPage(browser, 'B');
-    await b.goto(link);
-    await join(b, args.nickB);
-    await waitForPerson(a, args.nickB);
-    await send(a, args.before);
-    await waitForText(b, args.before);
-    console.log('A and B talk');
+    const { link, b } = await twoTalking(browser, a);
 
     // A loses its connection while B writes: A's messages are hidden, then shown again after the resync.
     aLine.blocked = true;
@@ -291,6 +310,47 @@ const scenarios = {
     await b.close({ runBeforeUnload: true });
     await browser.close();
     return result;
+  },
+
+  // The room waits for its database: A's message stays in the composer under "Reconnecting…" and goes
+  // out by itself when the room is back; nothing asks A to do anything.
+  async databaseOutage() {
+    const browser = await chromium.launch(launchOptions);
+    const a = await newPage(browser, 'A');
+    const { b } = await twoTalking(browser, a);
+
+    signal('talking');
+    await waitForSignal('database-down', 60000);
+    await a.fill('#text', args.during);
+    await a.press('#text', 'Enter');
+    await a.waitForSelector('#reconnecting', { state: 'visible', timeout: 30000 });
+    const waiting = {
+      composer: await a.inputValue('#text'),
+      readOnly: await a.$eval('#text', t => t.readOnly),
+      sendDisabled: await a.$eval('#send-form button', button => button.disabled),
+      errorShown: await a.isVisible('#send-error'),
+      notice: await a.textContent('#reconnecting'),
+    };
+    console.log('A sees "Reconnecting" and keeps the text');
+    signal('reconnecting');
+
+    // The database comes back after the test's outage; the message then goes out with no click.
+    await b.waitForFunction(t => [...document.querySelectorAll('#messages li .text')].some(p => p.textContent === t), args.during, { timeout: 90000 });
+    await a.waitForSelector('#reconnecting', { state: 'hidden', ...WAIT });
+    await waitForText(a, args.during);
+    const after = {
+      composer: await a.inputValue('#text'),
+      readOnly: await a.$eval('#text', t => t.readOnly),
+      errorShown: await a.isVisible('#send-error'),
+      textsA: await texts(a),
+      textsB: await texts(b),
+      peopleB: await people(b),
+    };
+    console.log('the message went out when the room was back');
+    await a.close({ runBeforeUnload: true });
+    await b.close({ runBeforeUnload: true });
+    await browser.close();
+    return { waiting, after };
   },
 
   // Links whose id and key do not belong together: each says so, and its page opens no connection at all.

@@ -41,6 +41,8 @@ public sealed class OptionsValidationTests
         { "Chat:Cluster:SplitBrainResolver:Strategy", "keep-everyone", "Chat:Cluster:SplitBrainResolver:Strategy" },
         { "Chat:Cluster:SplitBrainResolver:StableAfter", "00:00:00", "Chat:Cluster:SplitBrainResolver:StableAfter" },
         { "Chat:Cluster:SplitBrainResolver:StableAfter", "-00:00:05", "Chat:Cluster:SplitBrainResolver:StableAfter" },
+        { "Chat:Cluster:SplitBrainResolver:DownRemovalMargin", "00:00:00", "Chat:Cluster:SplitBrainResolver:DownRemovalMargin" },
+        { "Chat:Cluster:AcceptableHeartbeatPause", "00:00:00", "Chat:Cluster:AcceptableHeartbeatPause" },
         { "Chat:Cluster:SplitBrainResolver:Strategy", "static-quorum", "Chat:Cluster:SplitBrainResolver:QuorumSize" },
         { "Chat:Persistence:Schema", "Robert'); DROP TABLE x;--", "Chat:Persistence:Schema" },
         { "Chat:Persistence:InsertMode", "fast", "Chat:Persistence:InsertMode" },
@@ -69,7 +71,8 @@ public sealed class OptionsValidationTests
         host.Services.GetRequiredService<IOptions<ChatPersistenceOptions>>().Value.Schema.Should().Be("akka");
         var sbr = host.Services.GetRequiredService<IOptions<ChatClusterOptions>>().Value.SplitBrainResolver;
         sbr.Strategy.Should().Be("keep-majority");
-        sbr.StableAfter.Should().Be(TimeSpan.FromSeconds(20));
+        sbr.StableAfter.Should().Be(TimeSpan.FromSeconds(2.5));
+        sbr.DownRemovalMargin.Should().Be(TimeSpan.FromSeconds(1));
     }
 
     private static IHost BuildHost(Dictionary<string, string?> overrides)

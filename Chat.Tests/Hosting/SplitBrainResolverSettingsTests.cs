@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Chat.Tests.Hosting;
 
-/// <summary>The split-brain resolver keys reach a running node's actor system.</summary>
+/// <summary>The failover keys (failure detector, split-brain resolver, removal margin) reach a running node's actor system.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class SplitBrainResolverSettingsTests(PostgresFixture postgres)
 {
@@ -17,6 +17,8 @@ public sealed class SplitBrainResolverSettingsTests(PostgresFixture postgres)
             ["Chat:Cluster:SplitBrainResolver:Strategy"] = "keep-oldest",
             ["Chat:Cluster:SplitBrainResolver:StableAfter"] = "00:00:04.500",
             ["Chat:Cluster:SplitBrainResolver:DownAllWhenUnstable"] = "false",
+            ["Chat:Cluster:SplitBrainResolver:DownRemovalMargin"] = "00:00:02.250",
+            ["Chat:Cluster:AcceptableHeartbeatPause"] = "00:00:05",
         });
 
         var config = node.System.Settings.Config;
@@ -24,18 +26,27 @@ public sealed class SplitBrainResolverSettingsTests(PostgresFixture postgres)
         config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after").Should().Be(TimeSpan.FromMilliseconds(4500));
         config.GetString("akka.cluster.split-brain-resolver.down-all-when-unstable").Should().Be("off");
         config.GetString("akka.cluster.downing-provider-class").Should().Contain("SplitBrainResolverProvider");
+        config.GetTimeSpan("akka.cluster.down-removal-margin").Should().Be(TimeSpan.FromMilliseconds(2250));
+        config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause").Should().Be(TimeSpan.FromSeconds(5));
+        Akka.Cluster.Cluster.Get(node.System).DowningProvider.DownRemovalMargin.Should().Be(TimeSpan.FromMilliseconds(2250), "sharding and singletons wait this long");
     }
 
     [Fact]
-    public async Task Defaults_RunKeepMajority_AfterTwentySecondsStable_AndDDataStateStore()
+    public async Task Defaults_RunKeepMajority_AfterTwoAndAHalfSecondsStable_OneSecondMargin_AndDDataStateStore()
     {
         var db = await postgres.Server.CreateDatabaseAsync("sbr");
         await using var node = await ChatNode.StartAsync(db);
 
         var config = node.System.Settings.Config;
         config.GetString("akka.cluster.split-brain-resolver.active-strategy").Should().Be("keep-majority");
-        config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after").Should().Be(TimeSpan.FromSeconds(20));
+        config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after").Should().Be(TimeSpan.FromSeconds(2.5));
         config.GetString("akka.cluster.split-brain-resolver.down-all-when-unstable").Should().Be("on");
+        config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause").Should().Be(TimeSpan.FromSeconds(1.5));
+        config.GetTimeSpan("akka.cluster.leader-actions-interval").Should().Be(TimeSpan.FromMilliseconds(500));
+        config.GetTimeSpan("akka.cluster.sharding.retry-interval").Should().Be(TimeSpan.FromMilliseconds(500));
+
+        // Not StableAfter again, Akka's choice when the margin is unset: that doubled the failover time.
+        Akka.Cluster.Cluster.Get(node.System).DowningProvider.DownRemovalMargin.Should().Be(TimeSpan.FromSeconds(1));
 
         // A downed node shuts itself down (and its host with it) instead of running on outside the cluster.
         config.GetBoolean("akka.cluster.run-coordinated-shutdown-when-down").Should().BeTrue();

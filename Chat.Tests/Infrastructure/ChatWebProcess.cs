@@ -11,24 +11,30 @@ namespace Chat.Tests.Infrastructure;
 /// </summary>
 public sealed class ChatWebProcess : IAsyncDisposable
 {
-    private const int KeptOutputLines = 200;
+    private const int KeptOutputLines = 2000;
     private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<(DateTime At, string Line)> _output = new();
+
+    private bool _disposed;
 
     private ChatWebProcess(Process process, int httpPort)
     {
         _process = process;
+        Pid = process.Id;
         HttpUri = new Uri($"http://127.0.0.1:{httpPort}/");
     }
 
-    public int Pid => _process.Id;
+    public int Pid { get; }
 
     public Uri HttpUri { get; }
 
     public bool HasExited => _process.HasExited;
 
     /// <summary>The last lines the node wrote, for failure messages.</summary>
-    public string RecentOutput => string.Join('\n', _output);
+    public string RecentOutput => string.Join('\n', _output.Select(o => $"{o.At:HH:mm:ss.fff} {o.Line}"));
+
+    /// <summary>The kept lines with the time the test received each, for timing what the node logged.</summary>
+    public IReadOnlyList<(DateTime At, string Line)> OutputLines => [.. _output];
 
     public static ChatWebProcess Start(int httpPort, IEnumerable<KeyValuePair<string, string?>> settings)
     {
@@ -105,6 +111,12 @@ public sealed class ChatWebProcess : IAsyncDisposable
     /// <summary>SIGTERM first, so the node leaves the cluster politely; SIGKILL if it has not exited in time.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         try
         {
             if (!_process.HasExited)
@@ -134,7 +146,7 @@ public sealed class ChatWebProcess : IAsyncDisposable
             return;
         }
 
-        _output.Enqueue(line);
+        _output.Enqueue((DateTime.UtcNow, line));
         while (_output.Count > KeptOutputLines && _output.TryDequeue(out _))
         {
         }

@@ -29,3 +29,13 @@ public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
 {
     public const string Name = "postgres";
 }
+
+/// <summary>
+/// Tests that time a cluster's failover run alone, after every parallel collection, on their own
+/// PostgreSQL: their bounds are about the cluster, not about CPU shared with other tests.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TimedClusterCollection : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "timed-cluster";
+}

@@ -154,7 +154,7 @@ public sealed class ReadModelReplayTests(PostgresFixture postgres, ITestOutputHe
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = await ChatCommandLine.Build(_ => Task.FromResult(0)).Parse(args)
+        var exit = await ChatCommandLine.Build((_, _) => Task.FromResult(0)).Parse(args)
             .InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
         return (exit, stdout.ToString(), stderr.ToString());
     }

@@ -41,17 +41,17 @@ internal sealed class ResRoomClient(FakeGateway gateway)
     public async Task<JsonNode?> SendAsync(string room, string member, Guid id) =>
         await gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, member, id));
 
-    public Task<JsonNode?> TrySendAsync(string room, string member, Guid id) =>
-        TryRequestAsync($"call.room.{room}.messages.send", SendBody(room, member, id));
+    public Task<JsonNode?> TrySendAsync(string room, string member, Guid id, TimeSpan? timeout = null) =>
+        TryRequestAsync($"call.room.{room}.messages.send", SendBody(room, member, id), timeout);
 
-    public Task<JsonNode?> TryHeartbeatAsync(string room, string member) =>
-        TryRequestAsync($"call.room.{room}.heartbeat", MemberBody(room, member));
+    public Task<JsonNode?> TryHeartbeatAsync(string room, string member, TimeSpan? timeout = null) =>
+        TryRequestAsync($"call.room.{room}.heartbeat", MemberBody(room, member), timeout);
 
-    public async Task<JsonNode?> TryRequestAsync(string subject, string body)
+    public async Task<JsonNode?> TryRequestAsync(string subject, string body, TimeSpan? timeout = null)
     {
         try
         {
-            using var cts = new CancellationTokenSource(RequestTimeout);
+            using var cts = new CancellationTokenSource(timeout ?? RequestTimeout);
             return await gateway.RequestJsonAsync(subject, body).WaitAsync(cts.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)

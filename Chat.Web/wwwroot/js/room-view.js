@@ -23,6 +23,9 @@ export class RoomView {
     this.sendForm = $('send-form');
     this.text = $('text');
     this.sendError = $('send-error');
+    this.reconnecting = $('reconnecting');
+    this.isOffline = false;
+    this.isSending = false;
     this.copyLink = $('copy-link');
     this.rendered = new Map(); // seq -> <li>
   }
@@ -84,10 +87,27 @@ export class RoomView {
   }
 
   setOffline(offline) {
+    this.isOffline = offline;
     this.offline.hidden = !offline;
     this.messages.hidden = offline;
     this.people.hidden = offline;
-    this.sendForm.querySelector('button').disabled = offline;
+    this.updateSendButton();
+  }
+
+  // While a message is on its way the composer holds exactly what is being sent: read-only, not cleared.
+  setSending(sending) {
+    this.isSending = sending;
+    this.text.readOnly = sending;
+    this.updateSendButton();
+  }
+
+  setReconnecting(waiting) {
+    this.reconnecting.hidden = !waiting;
+    document.body.dataset.sendState = waiting ? 'reconnecting' : '';
+  }
+
+  updateSendButton() {
+    this.sendForm.querySelector('button').disabled = this.isOffline || this.isSending;
   }
 
   setCanLoadOlder(can) {

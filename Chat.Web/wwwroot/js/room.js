@@ -11,6 +11,10 @@ const HISTORY_PAGE = 50;
 const MAX_SEALED_BYTES = 64 * 1024; // Chat:Rooms:MaxMessageBytes
 const MAX_RATE_LIMIT_WAIT_MS = 5000; // longer waits are shown to the person instead
 const MAX_RATE_LIMIT_WAITS = 3;
+const RETRY_MAX_MS = 4000;
+const MAX_REJOINS = 5;
+// What a room that is moving to another node, or waiting for its database, answers meanwhile.
+const WAIT_FOR_ROOM = new Set(['room.unavailable', 'system.timeout', 'system.disconnect', 'system.connectionError']);
 const view = new RoomView();
 const roomId = location.pathname.split('/')[2];
 const rid = `room.${roomId}`;
@@ -203,28 +207,45 @@ async function send(text) {
     return;
   }
   view.showSendError('');
-  // The same id may be sent again: the room stores it once, so retrying after a timeout is safe.
+  view.setSending(true);
+  try {
+    await deliver(id, box);
+    view.clearComposer();
+  } catch (error) {
+    view.showSendError(describeError(error));
+  } finally {
+    view.setReconnecting(false);
+    view.setSending(false);
+  }
+}
+
+// While the room lives, a message rides out a failover or a database outage: the person sees
+// "Reconnecting…", the text stays in the composer, and the same id is sent again until the room has
+// stored it (it stores an id once, so a retry after a lost answer is safe). Only an ended room, a
+// refusal or leaving the page stops it (docs/failover.md).
+async function deliver(id, box) {
   let rateLimitWaits = 0;
+  let rejoins = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       await call(`${rid}.messages`, 'send', { id, ciphertext: box.ciphertext, nonce: box.nonce, memberKey: me.memberKey });
-      view.clearComposer();
       return;
     } catch (error) {
       const code = errorCode(error);
-      if (code === 'room.notJoined' && attempt < 3) {
-        await rejoin();
-      } else if ((code === 'room.unavailable' || code === 'system.timeout') && attempt < 5) {
-        // A room whose node just died answers room.unavailable at once until it recovers elsewhere
-        // (seconds): wait 0.5, 1, 2, then 4 s, so a failover rarely reaches the person.
-        await delay(500 * 2 ** (attempt - 1));
+      if (!joined || room?.status === 'closed') throw error;
+      if (code === 'room.notJoined' && rejoins < MAX_REJOINS) {
+        // A room started again on another node has forgotten its members: join again, quietly.
+        rejoins++;
+        await rejoin().catch(() => {});
+      } else if (WAIT_FOR_ROOM.has(code)) {
+        view.setReconnecting(true);
+        await delay(Math.min(RETRY_MAX_MS, 500 * 2 ** Math.min(attempt - 1, 3)));
       } else if (code === 'room.rateLimited' && rateLimitWaits < MAX_RATE_LIMIT_WAITS && retryAfterMs(error) <= MAX_RATE_LIMIT_WAIT_MS) {
         // The room says when its budget has room again; a short wait sends the same id then.
         rateLimitWaits++;
         await delay(retryAfterMs(error));
       } else {
-        view.showSendError(describeError(error));
-        return;
+        throw error;
       }
     }
   }

@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Chat.Tests.Gateway;
+using Chat.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Chat.Tests.Browser;
+
+/// <summary>
+/// The page while its room waits for the database: a message being sent stays in the composer under
+/// "Reconnecting…" instead of failing, and goes out by itself when the room is back (issues 15 and 16).
+/// PostgreSQL is really stopped for 10 s under a node with the embedded gateway and two real browsers.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class BrowserReconnectingTests(PostgresFixture postgres, ITestOutputHelper output) : GatewaySpec(postgres)
+{
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task RoomWaitingForItsDatabase_ShowsReconnecting_KeepsTheText_AndSendsItWhenTheRoomIsBack()
+    {
+        Postgres.Server.CanRestart.Should().BeTrue("the test stops and starts the PostgreSQL it runs");
+        var tag = Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
+        var texts = new { Before = $"before the outage {tag}", During = $"written while the database was away {tag}" };
+        var signals = Directory.CreateTempSubdirectory("chat-signals-");
+        try
+        {
+            var run = BrowserDriver.RunAsync("databaseOutage", new JsonObject
+            {
+                ["baseUrl"] = Node.HttpUri.ToString(),
+                ["signals"] = signals.FullName,
+                ["nickA"] = $"Ada-{tag}",
+                ["nickB"] = $"Bob-{tag}",
+                ["before"] = texts.Before,
+                ["during"] = texts.During,
+            }, output.WriteLine, TimeSpan.FromMinutes(3));
+
+            await WaitForSignalAsync(signals, "talking", run);
+            await Postgres.Server.StopImmediatelyAsync();
+            var stoppedAt = DateTime.UtcNow;
+            try
+            {
+                await File.WriteAllTextAsync(Path.Combine(signals.FullName, "database-down"), string.Empty);
+                await WaitForSignalAsync(signals, "reconnecting", run);
+
+                // The outage lasts as long as issue 16's: the page must not give up meanwhile.
+                var rest = Outage - (DateTime.UtcNow - stoppedAt);
+                if (rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest);
+                }
+            }
+            finally
+            {
+                await Postgres.Server.StartAgainAsync();
+            }
+
+            var result = await run;
+            var waiting = result["waiting"]!;
+            waiting["composer"]!.GetValue<string>().Should().Be(texts.During, "the text stays where the person wrote it");
+            waiting["readOnly"]!.GetValue<bool>().Should().BeTrue("it is what is being sent");
+            waiting["sendDisabled"]!.GetValue<bool>().Should().BeTrue("one message at a time");
+            waiting["errorShown"]!.GetValue<bool>().Should().BeFalse("waiting for the room is not an error the person must act on");
+            waiting["notice"]!.GetValue<string>().Should().StartWith("Reconnecting");
+
+            var after = result["after"]!;
+            after["composer"]!.GetValue<string>().Should().BeEmpty("the message went out, so the composer is free again");
+            after["readOnly"]!.GetValue<bool>().Should().BeFalse();
+            after["errorShown"]!.GetValue<bool>().Should().BeFalse();
+            Strings(after["textsA"]).Should().Equal([texts.Before, texts.During], "the message was stored once, after the other");
+            Strings(after["textsB"]).Should().Equal([texts.Before, texts.During], "the other person got it live");
+        }
+        finally
+        {
+            signals.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Waits for the driver's marker file; fails at once with the driver's error if it stopped first.</summary>
+    private static async Task WaitForSignalAsync(DirectoryInfo signals, string name, Task<JsonNode> run)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!File.Exists(Path.Combine(signals.FullName, name)))
+        {
+            if (run.IsCompleted)
+            {
+                await run;
+                throw new InvalidOperationException($"The browser scenario ended before signalling '{name}'.");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The browser scenario did not signal '{name}' in time.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static List<string> Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
+}

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Sharding;
+
+/// <summary>
+/// Pages talking in many rooms at once (a message per room every 150 ms: steady, well below what the
+/// machine can take, so pauses are the cluster's and not a saturated CPU's), each keeping its own
+/// ledger: one message at a time, retried with
+/// the same id until acknowledged (as the page does), and a heartbeat every second that re-joins when a
+/// room has forgotten its member. Every acknowledgement is timed, so a room's pauses can be measured.
+/// </summary>
+internal sealed class RoomsUnderLoad(ResRoomClient client, int roomCount)
+{
+    /// <summary>
+    /// One attempt's wait. A request taken by a process that is then killed is never answered; a short
+    /// wait (the message id makes the retry safe) measures the room rather than a lost request's timeout.
+    /// </summary>
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SendEvery = TimeSpan.FromMilliseconds(150);
+
+    private readonly List<Task> _loops = [];
+    private volatile bool _sending = true;
+    private volatile bool _heartbeating = true;
+
+    public IReadOnlyList<RoomLedger> Rooms { get; } =
+        [.. Enumerable.Range(0, roomCount).Select(_ => new RoomLedger(TestPayloads.NewRoomId(), TestPayloads.NewMemberKey()))];
+
+    public int Acknowledged => Rooms.Sum(r => r.Count);
+
+    public async Task StartAsync()
+    {
+        foreach (var room in Rooms)
+        {
+            await client.JoinAsync(room.Room, room.Member);
+        }
+
+        foreach (var room in Rooms)
+        {
+            _loops.Add(Task.Run(() => SendSteadily(room)));
+            _loops.Add(Task.Run(() => Heartbeat(room)));
+        }
+    }
+
+    /// <summary>Waits until <paramref name="count"/> more messages have been acknowledged.</summary>
+    public Task MoreAcknowledgedAsync(int count, TimeSpan timeout)
+    {
+        var target = Acknowledged + count;
+        return ResRoomClient.WaitForAsync(() => Acknowledged >= target, timeout, $"{count} more messages acknowledged");
+    }
+
+    /// <summary>
+    /// Waits until every room answers steadily again after <paramref name="since"/>: each acknowledged a
+    /// message within the last 0.6 s (a room answers every 150-200 ms), judged from 1.2 s after
+    /// <paramref name="since"/>, when a room that stopped then has gone 0.6 s without.
+    /// </summary>
+    public Task EveryRoomAnsweringAgainAsync(DateTime since, TimeSpan timeout) =>
+        ResRoomClient.WaitForAsync(
+            () => DateTime.UtcNow > since.AddSeconds(1.2) && Rooms.All(r => r.LastAck > DateTime.UtcNow.AddMilliseconds(-600)),
+            timeout,
+            $"every room answering again after {since:HH:mm:ss.fff}");
+
+    /// <summary>Stops sending once each room's message in flight is acknowledged; members keep heartbeating.</summary>
+    public async Task StopSendingAsync()
+    {
+        _sending = false;
+        await Task.WhenAll(_loops.Where((_, i) => i % 2 == 0)).WaitAsync(TimeSpan.FromMinutes(3));
+    }
+
+    public async Task StopAsync()
+    {
+        _sending = false;
+        _heartbeating = false;
+        await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromMinutes(3)).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task SendSteadily(RoomLedger room)
+    {
+        while (_sending)
+        {
+            // No stop check inside: a message may be stored with its reply lost, so it is finished before stopping.
+            var id = Guid.NewGuid();
+            var giveUpAt = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+            for (var attempt = 1; ; attempt++)
+            {
+                if (DateTime.UtcNow > giveUpAt)
+                {
+                    throw new TimeoutException($"Message {id} to {room.Room} was never acknowledged.");
+                }
+
+                var reply = await client.TrySendAsync(room.Room, room.Member, id, AttemptTimeout);
+                if (reply?["result"]?["seq"] is { } seq)
+                {
+                    room.Acknowledge(id, seq.GetValue<long>());
+                    break;
+                }
+
+                if (ResRoomClient.IsNotJoined(reply))
+                {
+                    room.NotJoined();
+                    await client.JoinAsync(room.Room, room.Member);
+                }
+                else if (reply is not null)
+                {
+                    await ResRoomClient.BackOffAsync(attempt);
+                }
+            }
+
+            await Task.Delay(SendEvery, CancellationToken.None);
+        }
+    }
+
+    private async Task Heartbeat(RoomLedger room)
+    {
+        while (_heartbeating)
+        {
+            await Task.Delay(HeartbeatEvery);
+            var reply = await client.TryHeartbeatAsync(room.Room, room.Member);
+            if (ResRoomClient.IsNotJoined(reply))
+            {
+                room.NotJoined();
+                await client.JoinAsync(room.Room, room.Member);
+            }
+        }
+    }
+}
+
+/// <summary>One room's acknowledged messages with the time of each acknowledgement.</summary>
+internal sealed class RoomLedger(string room, string member)
+{
+    private readonly ConcurrentQueue<(Guid Id, long Seq, DateTime At)> _acks = new();
+    private readonly ConcurrentQueue<DateTime> _notJoined = new();
+
+    public string Room { get; } = room;
+
+    public string Member { get; } = member;
+
+    public int Count => _acks.Count;
+
+    public List<(Guid Id, long Seq)> Messages => [.. _acks.Select(a => (a.Id, a.Seq))];
+
+    public void Acknowledge(Guid id, long seq) => _acks.Enqueue((id, seq, DateTime.UtcNow));
+
+    public void NotJoined() => _notJoined.Enqueue(DateTime.UtcNow);
+
+    /// <summary>The room forgot its member after <paramref name="since"/>: it was started again on another node.</summary>
+    public bool ForgotMemberAfter(DateTime since) => _notJoined.Any(at => at > since);
+
+    public DateTime LastAck => _acks.LastOrDefault().At;
+
+    /// <summary>The longest time without an acknowledgement between <paramref name="from"/> and <paramref name="to"/>.</summary>
+    public TimeSpan LongestPause(DateTime from, DateTime to) => Pause(from, to).Length;
+
+    /// <summary>When the longest pause began.</summary>
+    public DateTime PauseStart(DateTime from, DateTime to) => Pause(from, to).Start;
+
+    private (DateTime Start, TimeSpan Length) Pause(DateTime from, DateTime to)
+    {
+        // One sender per room, so acknowledgements are queued in time order.
+        var times = _acks.Select(a => a.At).ToList();
+        var previous = times.LastOrDefault(at => at <= from, from);
+        var longest = (Start: from, Length: TimeSpan.Zero);
+        foreach (var at in times.Where(at => at > from && at <= to).Append(to))
+        {
+            longest = at - previous > longest.Length ? (previous, at - previous) : longest;
+            previous = at;
+        }
+
+        return longest;
+    }
+}

@@ -6,8 +6,8 @@
 #
 #   scripts/run.sh                    HTTP on 127.0.0.1:8080 (CHAT_HTTP_PORT to change)
 #   scripts/run.sh --nodes 3          three nodes in one cluster: HTTP on 8080, 8081, 8082 and cluster
-#                                     remoting on 4053, 4054, 4055 (CHAT_CLUSTER_PORT to change), all
-#                                     seeded from the first; nodes after the first log to .run/node-N.log
+#                                     remoting on 4053, 4054, 4055 (CHAT_CLUSTER_PORT to change), each
+#                                     listing every node as a seed; nodes after the first log to .run/node-N.log
 #   scripts/run.sh --Chat:Rooms:GracePeriod=00:01:00   extra arguments go to every node
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,7 +89,13 @@ if [ "$nodes" -eq 1 ]; then
     "${node_args[@]}" &
   node_pids+=($!)
 else
-  # One cluster: consecutive HTTP and remoting ports, every node seeded from the first.
+  # One cluster: consecutive HTTP and remoting ports. Every node lists every node as a seed, in the same
+  # order (as docker-compose.yml does), so a restarted first node joins the others instead of forming a
+  # cluster of its own.
+  seeds=()
+  for i in $(seq 0 $((nodes - 1))); do
+    seeds+=("--Chat:Cluster:SeedNodes:$i" "akka.tcp://chat@127.0.0.1:$((cluster_port + i))")
+  done
   # Runs in the background subshell `&` makes; exec makes the node that subshell, so its PID is the node's.
   start_cluster_node() {
     exec dotnet Chat.Web/bin/Release/net10.0/Chat.Web.dll \
@@ -97,7 +103,7 @@ else
       "${node_common[@]}" \
       --Chat:Cluster:Hostname 127.0.0.1 \
       --Chat:Cluster:Port "$((cluster_port + $1))" \
-      --Chat:Cluster:SeedNodes:0 "akka.tcp://chat@127.0.0.1:$cluster_port" \
+      "${seeds[@]}" \
       "${node_args[@]}"
   }
   start_cluster_node 0 &

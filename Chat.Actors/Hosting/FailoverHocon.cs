@@ -22,6 +22,15 @@ internal static class FailoverHocon
     /// </summary>
     private static readonly TimeSpan ClusterTick = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long the shard coordinator waits for every node to acknowledge a change of where shards
+    /// live before it sends the change again (Akka: 5 s). With three nodes a write needs all of them,
+    /// and a node that stops just as a write starts never answers it; meanwhile the coordinator holds
+    /// every request for a shard's home, so all of a stopping node's rooms waited the whole 5 s
+    /// (seen once in CI). A write on a LAN takes milliseconds; a retry is harmless.
+    /// </summary>
+    private static readonly TimeSpan CoordinatorStateWriteTimeout = TimeSpan.FromSeconds(1);
+
     public static string Build(ChatClusterOptions cluster)
     {
         var o = cluster.SplitBrainResolver;
@@ -35,6 +44,7 @@ internal static class FailoverHocon
             akka.cluster.split-brain-resolver.down-all-when-unstable = {(o.DownAllWhenUnstable ? "on" : "off")}
             akka.cluster.down-removal-margin = {Milliseconds(o.DownRemovalMargin)}
             akka.cluster.sharding.retry-interval = {Milliseconds(ShardHomeRetry)}
+            akka.cluster.sharding.updating-state-timeout = {Milliseconds(CoordinatorStateWriteTimeout)}
             """;
         if (o.Strategy == SplitBrainResolverOptions.StaticQuorum)
         {

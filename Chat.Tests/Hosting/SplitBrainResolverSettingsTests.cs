@@ -44,6 +44,8 @@ public sealed class SplitBrainResolverSettingsTests(PostgresFixture postgres)
         config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause").Should().Be(TimeSpan.FromSeconds(1.5));
         config.GetTimeSpan("akka.cluster.leader-actions-interval").Should().Be(TimeSpan.FromMilliseconds(500));
         config.GetTimeSpan("akka.cluster.sharding.retry-interval").Should().Be(TimeSpan.FromMilliseconds(500));
+        Akka.Cluster.Sharding.ClusterShardingSettings.Create(node.System).TuningParameters.UpdatingStateTimeout
+            .Should().Be(TimeSpan.FromSeconds(1), "a coordinator write that a stopping node never acknowledges holds every shard's home request this long");
 
         // Not StableAfter again, Akka's choice when the margin is unset: that doubled the failover time.
         Akka.Cluster.Cluster.Get(node.System).DowningProvider.DownRemovalMargin.Should().Be(TimeSpan.FromSeconds(1));

@@ -15,4 +15,24 @@ internal static class FailoverPhases
         ("new incarnation up", "to [Up]"),
         ("node exiting (graceful)", "to [Exiting]"),
     ];
+
+    /// <summary>
+    /// The messages logged at Warning or above after <paramref name="since"/>, without the failure
+    /// detector's growing-interval notes (many, expected on a busy machine). The console logger puts
+    /// the level on one line and the message on the next.
+    /// </summary>
+    public static IEnumerable<(DateTime At, string Message)> Warnings(IReadOnlyList<(DateTime At, string Line)> lines, DateTime since)
+    {
+        for (var i = 0; i + 1 < lines.Count; i++)
+        {
+            var (at, line) = lines[i];
+            var message = lines[i + 1].Line.Trim();
+            if (at >= since
+                && (line.StartsWith("warn: ", StringComparison.Ordinal) || line.StartsWith("fail: ", StringComparison.Ordinal) || line.StartsWith("crit: ", StringComparison.Ordinal))
+                && !message.Contains("heartbeat interval is growing", StringComparison.Ordinal))
+            {
+                yield return (at, message.Length > 300 ? message[..300] : message);
+            }
+        }
+    }
 }

@@ -136,8 +136,22 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
 
         PrintPauses("rooms that moved", moved, at, end);
         PrintPauses("rooms that stayed", stayed, at, end);
+        PrintWarnings(at);
 
         return (moved, stayed);
+    }
+
+    /// <summary>What the surviving nodes warned about after <paramref name="at"/>: where to look when a pause is long.</summary>
+    private void PrintWarnings(DateTime at)
+    {
+        var warnings = _nodes.Select((node, index) => (node, index)).Where(n => n.index != Victim)
+            .SelectMany(n => FailoverPhases.Warnings(n.node.OutputLines, at).Select(w => (w.At, Node: n.index, w.Message)))
+            .OrderBy(w => w.At).Take(20).ToList();
+        output.WriteLine($"  warnings and errors on the surviving nodes: {warnings.Count}");
+        foreach (var (when, node, message) in warnings)
+        {
+            output.WriteLine($"    +{(when - at).TotalSeconds:F2} s node {node}: {message}");
+        }
     }
 
     private void PrintPauses(string which, List<RoomLedger> rooms, DateTime at, DateTime end)

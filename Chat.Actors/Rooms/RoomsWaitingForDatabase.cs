@@ -8,9 +8,9 @@ namespace Chat.Actors.Rooms;
 /// once; what it knew about the outage therefore lives here, outside the actor (docs/rooms.md):
 /// <list type="bullet">
 /// <item>the log holds one line when a room starts waiting and one when it is back;</item>
-/// <item>a waiting room is started again at most once per back-off period (0.25 s doubling up to
-/// <see cref="MaxBackOff"/>); requests in between are answered <c>room.unavailable</c> without a
-/// recovery (<see cref="ShouldHoldOff"/>);</item>
+/// <item>a waiting room recovers at most once per back-off period (0.25 s doubling up to
+/// <see cref="MaxBackOff"/>); in between it answers requests <c>room.unavailable</c> without a
+/// recovery (<see cref="HoldOff"/>);</item>
 /// <item><see cref="RoomMetrics.WaitingForDatabase"/> counts the rooms waiting.</item>
 /// </list>
 /// </summary>
@@ -48,26 +48,27 @@ public sealed class RoomsWaitingForDatabase
     }
 
     /// <summary>
-    /// Whether a room about to start should stop at once instead of recovering: true while it waits for
-    /// the database and its back-off since the last attempt has not passed. False counts as an attempt.
+    /// How long a room about to start must wait before it may recover: what is left of its back-off
+    /// while it waits for the database, else zero, which counts as an attempt.
     /// </summary>
-    public bool ShouldHoldOff(string roomId, DateTimeOffset now)
+    public TimeSpan HoldOff(string roomId, DateTimeOffset now)
     {
         while (_rooms.TryGetValue(roomId, out var waiting))
         {
-            if (now - waiting.LastAttempt < BackOff(waiting.Attempts))
+            var left = BackOff(waiting.Attempts) - (now - waiting.LastAttempt);
+            if (left > TimeSpan.Zero)
             {
-                return true;
+                return left;
             }
 
             if (_rooms.TryUpdate(roomId, waiting with { LastAttempt = now, Attempts = waiting.Attempts + 1 }, waiting))
             {
                 Interlocked.Increment(ref _retries);
-                return false;
+                return TimeSpan.Zero;
             }
         }
 
-        return false;
+        return TimeSpan.Zero;
     }
 
     /// <summary>Records that the room reached the journal; returns since when it had waited, or null if it had not.</summary>

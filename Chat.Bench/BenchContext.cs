@@ -1,7 +1,7 @@
 using Chat.Bench.Host;
 using Chat.Bench.Report;
 using Chat.Bench.Res;
-using Chat.Tests.Infrastructure;
+using Chat.Testing;
 
 namespace Chat.Bench;
 

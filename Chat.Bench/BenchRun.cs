@@ -2,7 +2,7 @@ using Chat.Bench.Host;
 using Chat.Bench.Report;
 using Chat.Bench.Res;
 using Chat.Bench.Scenarios;
-using Chat.Tests.Infrastructure;
+using Chat.Testing;
 
 namespace Chat.Bench;
 

@@ -1,4 +1,4 @@
--- The read model of design section 8, exactly as the owner specified it. A projection of the event
+-- The read model (docs/architecture.md, "Read model"), exactly as the owner specified it. A projection of the event
 -- journal: rebuilt by `Chat.Web replay`, never the source of truth.
 CREATE TABLE rooms (id UUID PRIMARY KEY, created_at TIMESTAMPTZ DEFAULT CURRENT_TIMESTAMP,
   last_activity TIMESTAMPTZ DEFAULT CURRENT_TIMESTAMP, is_active BOOLEAN DEFAULT TRUE);

@@ -13,7 +13,7 @@ public sealed class ActiveRoomSweeperKey;
 /// <summary>
 /// Brings back rooms that are active in the read model, so that one whose node died while it was
 /// empty (and that nobody will ever ask for again) recovers and lets its grace timer close it
-/// (design section 3). Waking a running room costs one message; rooms are woken at a bounded rate.
+/// (docs/architecture.md, "The room lifecycle"). Waking a running room costs one message; rooms are woken at a bounded rate.
 /// </summary>
 public sealed class ActiveRoomSweeper : ReceiveActor, IWithTimers
 {

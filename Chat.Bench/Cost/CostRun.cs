@@ -5,7 +5,7 @@ using Chat.Bench.Measure;
 using Chat.Bench.Report;
 using Chat.Bench.Res;
 using Chat.Bench.Scale;
-using Chat.Tests.Infrastructure;
+using Chat.Testing;
 using Npgsql;
 
 namespace Chat.Bench.Cost;

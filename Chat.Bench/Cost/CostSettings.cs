@@ -1,6 +1,6 @@
 namespace Chat.Bench.Cost;
 
-/// <summary>What a cost run does; the defaults are the ones the figures are asked at.</summary>
+/// <summary>What a cost run does; the defaults are the conditions the cost targets are stated for.</summary>
 public sealed record CostSettings(int Rooms, long Seed, double WindowSeconds, double SustainSeconds, int SustainedInFlight, int OfferedPerSecond)
 {
     /// <summary>The steps both the baseline and the node run: one send alone, growing closed loops, then a fixed offered load.</summary>

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
 using Chat.Actors.Rooms;
-using Chat.Tests.Infrastructure;
+using Chat.Testing;
 using Chat.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

@@ -1,4 +1,4 @@
-using Chat.Tests.Infrastructure;
+using Chat.Testing;
 using Npgsql;
 
 namespace Chat.Bench.Host;

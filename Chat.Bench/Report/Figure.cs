@@ -2,7 +2,7 @@ namespace Chat.Bench.Report;
 
 /// <summary>
 /// One measured figure beside its baseline from the same run. <see cref="Ratio"/> is value ÷ baseline;
-/// <see cref="Target"/> is what the issue asks for, reported against, never asserted.
+/// <see cref="Target"/> is the figure we aim for, reported against, never asserted.
 /// </summary>
 public sealed record Figure(
     string Scenario,

@@ -5,7 +5,7 @@ namespace Chat.Bench.Res;
 
 /// <summary>
 /// RES service-protocol request bodies exactly as Resgate sends them: cid, token, params. Calls carry the
-/// token the service set when the connection unlocked the room (design section 12), as Resgate forwards it.
+/// token the service set when the connection unlocked the room (docs/capability.md), as Resgate forwards it.
 /// </summary>
 public static class ResBodies
 {

@@ -11,7 +11,7 @@ using Chat.Actors.Rooms;
 using Chat.Bench.Host;
 using Chat.Bench.Measure;
 using Chat.Bench.Report;
-using Chat.Tests.Infrastructure;
+using Chat.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

@@ -5,7 +5,7 @@ using System.Text;
 namespace Chat.Client.Envelope;
 
 /// <summary>
-/// Design section 12: each tab's random 32-byte key. Only its holder can act as the member; everyone else
+/// docs/capability.md, "Member keys": each tab's random 32-byte key. Only its holder can act as the member; everyone else
 /// sees just the member id, a hash of the key, which is of no use for joining, leaving or sending as them.
 /// Chat.Web/wwwroot/js/capability.js does the same, byte for byte.
 /// </summary>
@@ -13,7 +13,7 @@ public sealed class MemberKey
 {
     public const int Length = 32;
 
-    /// <summary>22 base64url characters: 132 bits of the hash, inside the member id format of design section 4.</summary>
+    /// <summary>22 base64url characters: 132 bits of the hash, inside the member id format of the RES calls.</summary>
     public const int IdLength = 22;
 
     private static readonly byte[] IdPrefix = Encoding.UTF8.GetBytes($"{RoomKeys.Version}/member");

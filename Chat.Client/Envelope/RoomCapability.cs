@@ -5,7 +5,7 @@ using System.Text;
 namespace Chat.Client.Envelope;
 
 /// <summary>
-/// Design section 12: the link is the capability. From the secret comes an access token (its own HKDF info,
+/// The link is the capability (docs/capability.md). From the secret comes an access token (its own HKDF info,
 /// so showing it reveals nothing about the message or profile keys), and from the access token the room id.
 /// A room id therefore certifies its secret: whoever shows a token whose id matches holds the link, and the
 /// id alone gives nothing. Chat.Web/wwwroot/js/capability.js does the same, byte for byte.

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Chat.Client.Envelope;
 
 /// <summary>
-/// The keys of one room and the envelope of design section 6, byte for byte what the page does:
+/// The keys of one room and the envelope (docs/architecture.md, "The envelope"), byte for byte what the page does:
 /// HKDF-SHA256 (ikm = secret, salt = "room:{id}", one info per purpose) gives separate AES-256-GCM keys
 /// for messages and profiles; AAD binds every ciphertext to its room and its message id or member.
 /// </summary>

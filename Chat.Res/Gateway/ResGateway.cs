@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.RateLimiting;
@@ -61,7 +60,7 @@ public sealed partial class ResGateway : BackgroundService
             AutoReplenishment = false,
         }));
         _badInput = new BadInputLog(_logger, "Gateway", TimeSpan.FromMinutes(1));
-        GatewayId = NewId();
+        GatewayId = GatewayIds.New();
     }
 
     /// <summary>Names this gateway in the disconnect hints it publishes.</summary>
@@ -148,7 +147,7 @@ public sealed partial class ResGateway : BackgroundService
     /// <summary>Serves one WebSocket until it closes.</summary>
     public async Task ServeAsync(WebSocket socket, CancellationToken cancellationToken)
     {
-        var cid = NewId();
+        var cid = GatewayIds.New();
         using var connection = new GatewayConnection(cid, socket, _options, _requester, _cache, new ConnectionRate(_requestRates, cid), _badInput, ApplyReceivedTokens, _logger);
         lock (_lock)
         {
@@ -271,34 +270,6 @@ public sealed partial class ResGateway : BackgroundService
             node is JsonArray array ? array.OfType<JsonValue>().Select(v => v.TryGetValue<string>(out var s) ? s : null).OfType<string>().ToList() : [];
     }
 
-    /// <summary>A connection id like Resgate's: 20 characters, a valid NATS subject token.</summary>
-    private static string NewId()
-    {
-        const string alphabet = "0123456789abcdefghijklmnopqrstuv";
-        Span<byte> bytes = stackalloc byte[20];
-        RandomNumberGenerator.Fill(bytes);
-        var chars = new char[20];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = alphabet[bytes[i] & 31];
-        }
-
-        return new string(chars);
-    }
-
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Could not publish the disconnect hint of {Cid}")]
     private static partial void LogHintFailed(ILogger logger, Exception exception, string cid);
-
-    /// <summary>One connection's share of the gateway's per-connection request budgets.</summary>
-    private sealed class ConnectionRate(PartitionedRateLimiter<string> limiter, string cid) : RateLimiter
-    {
-        public override TimeSpan? IdleDuration => null;
-
-        public override RateLimiterStatistics? GetStatistics() => limiter.GetStatistics(cid);
-
-        protected override RateLimitLease AttemptAcquireCore(int permitCount) => limiter.AttemptAcquire(cid, permitCount);
-
-        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
-            limiter.AcquireAsync(cid, permitCount, cancellationToken);
-    }
 }

@@ -2,7 +2,7 @@ using Chat.Actors.Rooms;
 
 namespace Chat.Res.Protocol;
 
-/// <summary>The three resources of a room (design section 4).</summary>
+/// <summary>The three resources of a room (docs/architecture.md, "Resources, calls and errors").</summary>
 public enum RoomResourceKind
 {
     Room,

@@ -12,7 +12,7 @@ namespace Chat.Res.Service;
 
 /// <summary>
 /// Everything this node publishes goes through one queue and one connection, in the order it was
-/// queued. That is the ordering rule of design section 4: a room's events reach NATS before the
+/// queued. That is the ordering rule (docs/res-service.md, "Ordering"): a room's events reach NATS before the
 /// reply that follows them, and NATS keeps order per connection.
 /// </summary>
 public sealed partial class NatsOutbox : BackgroundService

@@ -226,7 +226,7 @@ public sealed partial class ResService(
         return ResJson.NullResult;
     }
 
-    /// <summary><c>conn.{cid}.disconnect</c> from our embedded gateway (design section 5): a hint, never answered.</summary>
+    /// <summary><c>conn.{cid}.disconnect</c> from our embedded gateway (docs/architecture.md, "Presence"): a hint, never answered.</summary>
     private void HandleDisconnectHint(NatsMsg<byte[]> message)
     {
         var parts = message.Subject.Split('.');

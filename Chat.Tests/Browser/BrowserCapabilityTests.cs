@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Chat.Tests.Browser;
 
 /// <summary>
-/// Design section 12 in the page: a link whose id and key do not belong together is damaged and opens nothing,
+/// The link as the capability (docs/capability.md) in the page: a link whose id and key do not belong together is damaged and opens nothing,
 /// and a page that loses its connection unlocks the room again on its own before it resubscribes.
 /// </summary>
 [Collection(PostgresCollection.Name)]

@@ -16,7 +16,7 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
 {
     private const int WindowSize = 10;
 
-    // Design sections 4 and 12's error codes and the gateway's limit, each of which the page must put in words.
+    // The rooms' and the capability's error codes and the gateway's limit, each of which the page must put in words.
     private static readonly string[] ErrorCodes =
     [
         "system.notFound", "system.methodNotFound", "system.invalidParams", "system.internalError", "system.timeout",
@@ -96,7 +96,7 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
 
         var errorTexts = result["errorTexts"]!.AsObject().ToDictionary(e => e.Key, e => e.Value!.GetValue<string>());
         errorTexts.Should().HaveCount(ErrorCodes.Length);
-        errorTexts.Values.Should().OnlyHaveUniqueItems("every error of design section 4 has words of its own")
+        errorTexts.Values.Should().OnlyHaveUniqueItems("every error code has words of its own")
             .And.NotContain(t => t.Contains("Something went wrong (", StringComparison.Ordinal), "none falls through to the generic text");
 
         Strings(result["windowShown"]).Should().Equal(botTexts[^WindowSize..], "the page first shows the room's window");

@@ -43,7 +43,7 @@ public sealed class BrowserReconnectingTests(PostgresFixture postgres, ITestOutp
                 await File.WriteAllTextAsync(Path.Combine(signals.FullName, "database-down"), string.Empty);
                 await WaitForSignalAsync(signals, "reconnecting", run);
 
-                // The outage lasts as long as issue 16's: the page must not give up meanwhile.
+                // The outage lasts as long as DatabaseOutageTests': the page must not give up meanwhile.
                 var rest = Outage - (DateTime.UtcNow - stoppedAt);
                 if (rest > TimeSpan.Zero)
                 {

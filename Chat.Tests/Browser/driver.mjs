@@ -437,7 +437,7 @@ const scenarios = {
     }, args.vectors);
     console.log('vectors checked in the page');
 
-    // Design section 12's derivations, from the secrets and member keys of the capability vectors.
+    // The capability's derivations (docs/capability.md), from the secrets and member keys of the capability vectors.
     const capability = await page.evaluate(async v => {
       const cap = await import('/js/capability.js');
       const { parseSecret } = await import('/js/envelope.js');

@@ -4,7 +4,7 @@ namespace Chat.Tests.Envelope;
 
 /// <summary>
 /// Chat.Tests/Envelope/capability-vectors.json: secrets with the access token (hex), proof and room id they
-/// derive, and member keys with their member ids (design section 12). The C# tests and the page read the same file.
+/// derive, and member keys with their member ids (docs/capability.md). The C# tests and the page read the same file.
 /// </summary>
 internal sealed record CapabilityVectors(IReadOnlyList<RoomVector> Rooms, IReadOnlyList<MemberVector> Members)
 {

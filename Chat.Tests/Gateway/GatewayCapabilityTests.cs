@@ -9,7 +9,7 @@ using Chat.Tests.Res;
 namespace Chat.Tests.Gateway;
 
 /// <summary>
-/// Design section 12 through the embedded gateway and the real service: the room id alone gives nothing,
+/// The link as the capability (docs/capability.md) through the embedded gateway and the real service: the room id alone gives nothing,
 /// only the room's proof unlocks it (per connection, up to 32 rooms), and only a member's key acts as that
 /// member, whatever else a link holder knows.
 /// </summary>

@@ -3,7 +3,7 @@ using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.ReadModel;
 
-/// <summary>An active room whose node went away while it was empty still ends (design section 3).</summary>
+/// <summary>An active room whose node went away while it was empty still ends (docs/architecture.md, "The room lifecycle").</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ActiveRoomSweeperTests(PostgresFixture postgres)
 {

@@ -9,7 +9,7 @@ const [url, room, proof] = process.argv.slice(2);
 const rid = `room.${room}`;
 const b64 = (n) => crypto.randomBytes(n).toString('base64');
 const memberKey = () => crypto.randomBytes(32).toString('base64url');
-// Design section 12: the id others see is a hash of the key, so only the key's holder can act as the member.
+// docs/capability.md: the id others see is a hash of the key, so only the key's holder can act as the member.
 const memberIdOf = (key) => crypto.createHash('sha256')
   .update(Buffer.concat([Buffer.from('chat/v1/member'), Buffer.from(key, 'base64url')]))
   .digest('base64url').slice(0, 22);

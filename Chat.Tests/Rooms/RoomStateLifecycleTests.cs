@@ -162,14 +162,28 @@ public sealed class RoomStateLifecycleTests
     }
 
     [Fact]
-    public void Queries_AreReadOnly()
+    public void Queries_AreMarkedByType_AndDecideNoEvents()
     {
-        RoomState.IsQuery(new GetRoom(RoomId)).Should().BeTrue();
-        RoomState.IsQuery(new GetMessages(RoomId)).Should().BeTrue();
-        RoomState.IsQuery(new GetParticipants(RoomId)).Should().BeTrue();
-        RoomState.IsQuery(new GetHistory(RoomId, 1, 1)).Should().BeTrue();
-        RoomState.IsQuery(SendCommand(Alice)).Should().BeFalse();
-        RoomState.IsQuery(JoinCommand(Alice)).Should().BeFalse();
+        var room = NewRoom().Joined(Alice, T0).WithMessages(Alice, 2, At(1));
+        IRoomQuery[] queries = [new GetRoom(RoomId), new GetMessages(RoomId), new GetParticipants(RoomId), new GetHistory(RoomId, 1, 1)];
+        foreach (var query in queries)
+        {
+            room.Decide(query, T0).Events.Should().BeEmpty($"{query.GetType().Name} only reads");
+        }
+
+        SendCommand(Alice).Should().NotBeAssignableTo<IRoomQuery>();
+        JoinCommand(Alice).Should().NotBeAssignableTo<IRoomQuery>();
+    }
+
+    [Fact]
+    public void PresenceTimer_NoneUntilActive_SweepWhilePeopleArePresent_GraceOnceEmpty_NoneOnceClosed()
+    {
+        NewRoom().PresenceTimer.Should().Be(PresenceTimer.None);
+        var active = NewRoom().Joined(Alice, T0);
+        active.PresenceTimer.Should().Be(PresenceTimer.Sweep);
+        var (empty, _) = active.Run(new LeaveRoom(RoomId, Alice), At(1));
+        empty.PresenceTimer.Should().Be(PresenceTimer.Grace);
+        ClosedRoom().PresenceTimer.Should().Be(PresenceTimer.None);
     }
 
     private sealed record UnknownCommand(string RoomId) : IRoomCommand;

@@ -16,7 +16,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
 {
     private const int RoomCount = 40;
     private const int Victim = 2;
-    // Issue 15's bounds are 10 s for a crash, 5 s with a restart in place and 1 s for every other pause.
+    // The targets are 10 s for a crash, 5 s with a restart in place and 1 s for every other pause.
     // Measured here (docs/failover.md): 8.5-9.9 s for a crash (once 10.1 s), 5.5-9.1 s with a restart,
     // 1.0-1.35 s for the rooms of a node stopped gracefully, and 0.5-1.5 s for rooms on surviving nodes
     // (a stall when the dead node's rooms start elsewhere, not yet explained). The tests assert bounds

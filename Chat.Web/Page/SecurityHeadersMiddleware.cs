@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Chat.Web.Page;
 
 /// <summary>
-/// The headers that keep the key in the fragment where it belongs (design section 6): no referrer ever,
+/// The headers that keep the key in the fragment where it belongs (docs/architecture.md, "The envelope"): no referrer ever,
 /// scripts and styles only from this node, connections only to this node or the configured gateway,
 /// no framing. The room page is never cached, so a shared machine keeps no copy of which rooms were open.
 /// </summary>

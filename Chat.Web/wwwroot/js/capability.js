@@ -1,4 +1,4 @@
-// Design section 12: the link is the capability. Chat.Client/Envelope/RoomCapability.cs and MemberKey.cs
+// The link is the capability (docs/capability.md). Chat.Client/Envelope/RoomCapability.cs and MemberKey.cs
 // do the same in C#, byte for byte; both are checked against Chat.Tests/Envelope/capability-vectors.json.
 // The access token has an HKDF info of its own, so showing it to the server reveals nothing about the
 // message and profile keys; the room id is a hash of it, so an id certifies its secret.

@@ -1,4 +1,4 @@
-// The end-to-end envelope of design section 6. Chat.Client/Envelope/RoomKeys.cs does the same in C#,
+// The end-to-end envelope (docs/architecture.md, "The envelope"; docs/page.md). Chat.Client/Envelope/RoomKeys.cs does the same in C#,
 // byte for byte; both are checked against Chat.Tests/Envelope/vectors.json.
 // Keys are non-extractable CryptoKeys derived from the link's secret; the secret itself is never a key.
 

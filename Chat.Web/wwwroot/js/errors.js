@@ -1,4 +1,4 @@
-// Design sections 4 and 12's error codes in words a person understands.
+// The rooms' and the capability's error codes (docs/architecture.md, "Resources, calls and errors") in words a person understands.
 const MESSAGES = {
   'system.notFound': 'This room does not exist. Check that the link is complete.',
   'system.invalidParams': 'The server refused the request as malformed. Reload the page and try again.',

@@ -1,5 +1,5 @@
 // One action: a fresh 32-byte secret from this browser's own crypto, and the room id it derives
-// (design section 12), so the link certifies itself. The secret goes after '#', so it never leaves
+// (docs/capability.md), so the link certifies itself. The secret goes after '#', so it never leaves
 // the browser in any request.
 import { roomIdFromSecret } from './capability.js';
 import { newSecret } from './envelope.js';

@@ -1,5 +1,5 @@
 // The room page: keys from the link's fragment, the room from the gateway through resclient,
-// every message and nickname sealed and opened here (design sections 3, 5, 6 and 12).
+// every message and nickname sealed and opened here (docs/architecture.md: lifecycle, presence, envelope, capability).
 import * as capability from './capability.js';
 import * as envelope from './envelope.js';
 import { describeError, errorCode } from './errors.js';

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Chat.Actors.Rooms;
 
-/// <summary>The error codes of design section 4; the codes are part of the public protocol.</summary>
+/// <summary>The error codes (docs/architecture.md, "Resources, calls and errors"); the codes are part of the public protocol.</summary>
 public static class RoomErrors
 {
     public const string NotFound = "system.notFound";

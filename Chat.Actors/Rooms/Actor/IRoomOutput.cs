@@ -4,7 +4,7 @@ namespace Chat.Actors.Rooms;
 
 /// <summary>
 /// Where a room's results leave it, on the room's own node. The RES adapter implements it so that
-/// events and the reply go out through one NATS connection, events first (design section 4); the
+/// events and the reply go out through one NATS connection, events first (docs/architecture.md, "Parts and the path of a message"); the
 /// room itself knows nothing of NATS.
 /// </summary>
 public interface IRoomOutput

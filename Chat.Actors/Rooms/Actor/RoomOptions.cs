@@ -1,7 +1,7 @@
 namespace Chat.Actors.Rooms;
 
 /// <summary>
-/// The limits and timers of a room, bound from <c>Chat:Rooms</c> (design sections 3 to 5).
+/// The limits and timers of a room, bound from <c>Chat:Rooms</c> (docs/architecture.md: lifecycle, resources, presence).
 /// Validated at start by <see cref="Hosting.RoomOptionsValidator"/>.
 /// </summary>
 public sealed record RoomOptions

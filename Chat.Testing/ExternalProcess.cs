@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Chat.Tests.Infrastructure;
+namespace Chat.Testing;
 
 /// <summary>Runs a program to completion and fails loudly with its output when it exits non-zero.</summary>
-internal static class ExternalProcess
+public static class ExternalProcess
 {
     public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? runAsUser = null)
     {

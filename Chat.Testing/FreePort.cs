@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Chat.Tests.Infrastructure;
+namespace Chat.Testing;
 
-internal static class FreePort
+public static class FreePort
 {
     /// <summary>A loopback port that was free a moment ago; the OS does not hand it out again at once.</summary>
     public static int Next()

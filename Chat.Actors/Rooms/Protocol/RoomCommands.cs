@@ -26,6 +26,9 @@ public interface IWithRoomId
 [JsonDerivedType(typeof(GetParticipants), "getParticipants")]
 public interface IRoomCommand : IWithRoomId, IChatMessage;
 
+/// <summary>A command that only reads: answered at once from durable state, never queued behind a write.</summary>
+public interface IRoomQuery : IRoomCommand;
+
 public sealed record JoinRoom(string RoomId, string? Member, string? Cid, EncryptedPayload? Profile) : IRoomCommand;
 
 public sealed record Heartbeat(string RoomId, string? Member, string? Cid) : IRoomCommand;
@@ -45,16 +48,16 @@ public sealed record SendMessage(string RoomId, string? Id, string? Ciphertext, 
 }
 
 /// <summary>Messages with seq below <see cref="Before"/>, the newest <see cref="Limit"/> of them, oldest first.</summary>
-public sealed record GetHistory(string RoomId, long? Before, int? Limit) : IRoomCommand;
+public sealed record GetHistory(string RoomId, long? Before, int? Limit) : IRoomQuery;
 
-/// <summary>A gateway saw connection <see cref="Cid"/> close (design section 5): a hint, never required.</summary>
+/// <summary>A gateway saw connection <see cref="Cid"/> close (docs/architecture.md, "Presence"): a hint, never required.</summary>
 public sealed record ConnectionClosed(string RoomId, string Cid) : IRoomCommand;
 
-public sealed record GetRoom(string RoomId) : IRoomCommand;
+public sealed record GetRoom(string RoomId) : IRoomQuery;
 
-public sealed record GetMessages(string RoomId) : IRoomCommand;
+public sealed record GetMessages(string RoomId) : IRoomQuery;
 
-public sealed record GetParticipants(string RoomId) : IRoomCommand;
+public sealed record GetParticipants(string RoomId) : IRoomQuery;
 
 /// <summary>Timer tick: drop members whose heartbeat is overdue.</summary>
 public sealed record ExpireMembers(string RoomId) : IRoomCommand;

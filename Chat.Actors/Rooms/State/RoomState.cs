@@ -47,6 +47,13 @@ public sealed partial record RoomState
     /// <summary>Active with nobody present: the grace timer should run.</summary>
     public bool IsAwaitingClose => Status == RoomStatus.Active && Members.IsEmpty;
 
+    /// <summary>
+    /// The presence timer the room needs: none unless active; while active and empty, the grace
+    /// period that closes it; otherwise the sweep that expires silent members.
+    /// </summary>
+    public PresenceTimer PresenceTimer =>
+        Status != RoomStatus.Active ? PresenceTimer.None : Members.IsEmpty ? PresenceTimer.Grace : PresenceTimer.Sweep;
+
     public Member? FindMember(string memberId) => Members.Find(m => m.Id == memberId);
 
     public RoomSnapshot ToSnapshot() => new(

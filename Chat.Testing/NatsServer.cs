@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace Chat.Tests.Infrastructure;
+namespace Chat.Testing;
 
 /// <summary>
 /// A private nats-server on a free loopback port, started from PATH and stopped (by its own PID) on

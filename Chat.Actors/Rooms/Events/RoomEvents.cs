@@ -6,7 +6,7 @@ namespace Chat.Actors.Rooms;
 public interface IRoomEvent;
 
 /// <summary>
-/// The events of design section 7, written to the journal. Their JSON shapes are frozen per manifest
+/// The events of docs/architecture.md, "Events and persistence", written to the journal. Their JSON shapes are frozen per manifest
 /// version; a change of shape is a new record and a new manifest.
 /// </summary>
 public interface IPersistedRoomEvent : IRoomEvent, IWithRoomId, IChatMessage

@@ -1,4 +1,4 @@
-namespace Chat.Tests.Infrastructure;
+namespace Chat.Testing;
 
 /// <summary>Where the PostgreSQL server programs (initdb, pg_ctl) are: Debian's newest version, else PATH.</summary>
 public static class PostgresBinaries

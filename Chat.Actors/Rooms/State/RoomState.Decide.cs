@@ -5,7 +5,7 @@ namespace Chat.Actors.Rooms;
 public sealed partial record RoomState
 {
     /// <summary>
-    /// The rules of design sections 3 and 4. Never throws for bad input: every malformed command is
+    /// The rules of docs/architecture.md, "The room lifecycle" and "Resources, calls and errors". Never throws for bad input: every malformed command is
     /// answered with its error code and no events.
     /// </summary>
     public Decision Decide(IRoomCommand command, DateTimeOffset now) => command switch
@@ -23,9 +23,6 @@ public sealed partial record RoomState
         GetParticipants => Decision.Answer(new ParticipantList(Members.Select(m => m.ToParticipant()).ToImmutableArray())),
         _ => Decision.Answer(new RoomRejected(RoomErrors.MethodNotFound, $"Unknown command {command.GetType().Name}.")),
     };
-
-    /// <summary>True for commands that only read: they are answered from durable state at once.</summary>
-    public static bool IsQuery(IRoomCommand command) => command is GetRoom or GetMessages or GetParticipants or GetHistory;
 
     private Decision DecideJoin(JoinRoom join, DateTimeOffset now)
     {

@@ -1,6 +1,6 @@
 namespace Chat.Actors.Rooms;
 
-// Presence is never persisted (design section 3): these events change the in-memory state only
+// Presence is never persisted (docs/architecture.md, "Presence"): these events change the in-memory state only
 // and are lost, on purpose, when the room stops.
 
 public sealed record MemberJoined(string Member, string? Cid, SealedBox Profile, DateTimeOffset At) : IRoomEvent;

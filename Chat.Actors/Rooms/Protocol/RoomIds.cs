@@ -2,10 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace Chat.Actors.Rooms;
 
-/// <summary>The identifier formats of design section 4, checked without allocating where it matters.</summary>
+/// <summary>The identifier formats (docs/architecture.md, "Resources, calls and errors"), checked without allocating where it matters.</summary>
 public static partial class RoomIds
 {
-    /// <summary>Prefix of every room's persistence id (design section 7).</summary>
+    /// <summary>Prefix of every room's persistence id (docs/architecture.md, "Events and persistence").</summary>
     public const string PersistencePrefix = "room-";
 
     [GeneratedRegex("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", RegexOptions.CultureInvariant)]

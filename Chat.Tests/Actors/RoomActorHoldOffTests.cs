@@ -28,7 +28,8 @@ public sealed class RoomActorHoldOffTests(ITestOutputHelper output) : RoomActorS
         }
 
         waiting.Retries.Should().Be(0, "no recovery was attempted inside the back-off");
-        var passivate = ExpectMsg<Passivate>(RoomsWaitingForDatabase.FirstBackOff * 4);
+        // The back-off is a quarter second; the wait is long because a busy test run can hold messages back for seconds.
+        var passivate = ExpectMsg<Passivate>(TimeSpan.FromSeconds(15));
         passivate.StopMessage.Should().Be(Chat.Actors.Rooms.StopRoom.Instance);
 
         // Until the shard has it stop, requests still reach it and are still answered.
@@ -38,7 +39,7 @@ public sealed class RoomActorHoldOffTests(ITestOutputHelper output) : RoomActorS
 
         // The back-off has passed: the next start is an attempt, and the journal answers it.
         var again = await ChildActorOfAsync(RoomActor.Props(RoomId, settings), "room-again");
-        Emissions.FishForMessage(m => m is Started);
+        Emissions.FishForMessage(m => m is Started, TimeSpan.FromSeconds(15));
         waiting.Retries.Should().Be(1);
         await JoinAsync(again);
         (await SendAsync(again)).Should().Be(1);

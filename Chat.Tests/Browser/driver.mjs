@@ -397,6 +397,47 @@ const scenarios = {
     return { killMs, stillThere };
   },
 
+  // What makes a conversation easy to read: grouped runs, clickable web addresses, the unread count of
+  // a tab in the background, and the dark theme.
+  async readingAids() {
+    const browser = await chromium.launch(launchOptions);
+    const a = await newPage(browser, 'A');
+    const { b } = await twoTalking(browser, a);
+    for (const text of args.run) await send(a, text);
+    await send(b, args.reply);
+    await waitForText(a, args.reply);
+    const grouping = await b.$$eval('#messages li', items => items.map(li => li.classList.contains('continued')));
+    const metaShown = await b.$$eval('#messages li .meta', metas => metas.map(m => m.getBoundingClientRect().height > 1));
+
+    await send(a, args.linkText);
+    await waitForText(b, args.linkText);
+    const last = '#messages li:last-child .text';
+    const links = await b.$$eval(`${last} a`, anchors => anchors.map(x => ({ href: x.getAttribute('href'), text: x.textContent, rel: x.rel, target: x.target })));
+    const linkText = await b.$eval(last, p => p.textContent);
+
+    // Headless tabs are never hidden, so B's tab is sent to the background the way a browser reports it.
+    const setVisibility = state => b.evaluate(value => {
+      Object.defineProperty(document, 'visibilityState', { value, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+    await setVisibility('hidden');
+    const titleBefore = await b.title();
+    for (const text of args.whileAway) await send(a, text);
+    await b.waitForFunction(n => document.title.startsWith(`(${n}) `), args.whileAway.length, WAIT);
+    const titleAway = await b.title();
+    await setVisibility('visible');
+    const titleBack = await b.title();
+
+    const background = () => b.evaluate(() => getComputedStyle(document.querySelector('.conversation')).backgroundColor);
+    await b.emulateMedia({ colorScheme: 'light' });
+    const light = await background();
+    await b.emulateMedia({ colorScheme: 'dark' });
+    const dark = await background();
+    if (args.screenshots) await b.screenshot({ path: `${args.screenshots}/room-dark.png` });
+    await browser.close();
+    return { grouping, metaShown, links, linkText, titleBefore, titleAway, titleBack, light, dark };
+  },
+
   // The link after the room ended: it says so, and offers no way to join.
   async ended() {
     const browser = await chromium.launch(launchOptions);

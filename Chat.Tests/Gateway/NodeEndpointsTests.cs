@@ -69,6 +69,7 @@ public sealed class NodeEndpointsTests(PostgresFixture postgres)
         room.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
         room.Headers.CacheControl!.NoStore.Should().BeTrue("the room page is never cached");
         room.Headers.GetValues("Referrer-Policy").Should().Equal("no-referrer");
+        room.Headers.GetValues("X-DNS-Prefetch-Control").Should().Equal(["off"], "a link in a message must not make the browser look up its host");
         resclient.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
         (await resclient.Content.ReadAsStringAsync()).Should().Contain("resclient", "the npm package's own build is served");
         foreach (var path in new[] { "room/not-a-room", "room/6F1C8A52-3B7E-4D2A-9C41-0E5B7D9A2F13", "room/6f1c8a52-3b7e-1d2a-9c41-0e5b7d9a2f13", "room/", "nothing-here" })

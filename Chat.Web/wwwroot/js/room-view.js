@@ -1,5 +1,11 @@
 // Everything the room page draws. Text from other people only ever goes through textContent.
+import { linkPieces } from './links.js';
+
 const $ = id => document.getElementById(id);
+
+// Consecutive messages of one sender within this long show the sender and time once.
+const GROUP_WITHIN_MS = 5 * 60 * 1000;
+const TITLE = document.title;
 
 const STATUS_TEXT = {
   new: 'New room: nobody has joined yet.',
@@ -28,6 +34,20 @@ export class RoomView {
     this.isSending = false;
     this.copyLink = $('copy-link');
     this.rendered = new Map(); // seq -> <li>
+    this.unread = 0;
+  }
+
+  /** A message from someone else arrived: counted in the title while the tab is in the background. */
+  noteArrival() {
+    if (document.visibilityState !== 'hidden') return;
+    this.unread++;
+    document.title = `(${this.unread}) ${TITLE}`;
+  }
+
+  /** The person is looking again. */
+  clearUnread() {
+    this.unread = 0;
+    document.title = TITLE;
   }
 
   showStatus(status, participantCount) {
@@ -133,10 +153,12 @@ export class RoomView {
   }
 
   /** Adds one message in seq order; a seq already shown is left alone. */
-  addMessage({ seq, sentAt, body, mine }) {
+  addMessage({ seq, sentAt, body, sender, mine }) {
     if (this.rendered.has(seq)) return;
     const li = document.createElement('li');
     li.dataset.seq = String(seq);
+    li.dataset.sender = body ? sender ?? '' : '';
+    li.dataset.sentAt = String(Date.parse(sentAt));
     const meta = document.createElement('p');
     meta.className = 'meta';
     const who = document.createElement('span');
@@ -149,7 +171,7 @@ export class RoomView {
     const text = document.createElement('p');
     text.className = 'text';
     if (body) {
-      text.textContent = body.text;
+      text.append(...linkPieces(body.text).map(piece => piece.href ? link(piece) : piece.text));
     } else {
       li.classList.add('unreadable');
       text.textContent = 'This message is unreadable: it was not encrypted with this link’s key.';
@@ -161,6 +183,8 @@ export class RoomView {
     const stickToBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 40;
     this.messages.insertBefore(li, after === undefined ? null : this.rendered.get(after));
     this.rendered.set(seq, li);
+    group(li);
+    if (li.nextElementSibling) group(li.nextElementSibling);
     if (stickToBottom && after === undefined) li.scrollIntoView({ block: 'end' });
   }
 
@@ -176,4 +200,22 @@ export class RoomView {
     this.copyLink.textContent = text;
     setTimeout(() => { this.copyLink.textContent = 'Copy invite link'; }, 2000);
   }
+}
+
+function link({ text, href }) {
+  const a = document.createElement('a');
+  a.href = href;
+  a.textContent = text;
+  a.target = '_blank';
+  a.rel = 'noopener noreferrer';
+  return a;
+}
+
+// A message continues its predecessor's group when both are readable, from the same sender and close in time;
+// the sender and time are then hidden from sight, not from screen readers.
+function group(li) {
+  const previous = li.previousElementSibling;
+  const continued = previous !== null && li.dataset.sender !== '' && previous.dataset.sender === li.dataset.sender
+    && Number(li.dataset.sentAt) - Number(previous.dataset.sentAt) < GROUP_WITHIN_MS;
+  li.classList.toggle('continued', continued);
 }

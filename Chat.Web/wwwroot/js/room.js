@@ -45,6 +45,7 @@ addEventListener('hashchange', () => location.reload());
 addEventListener('pagehide', leave);
 addEventListener('beforeunload', () => { keys = null; proof = null; });
 addEventListener('pageshow', event => { if (event.persisted) location.reload(); });
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') view.clearUnread(); });
 view.onCopyLink(copyLink);
 start().catch(error => view.showNotice(describeError(error)));
 
@@ -153,7 +154,7 @@ function followCollections() {
   following = true;
   room.participants.on('add', renderPeople);
   room.participants.on('remove', renderPeople);
-  room.messages.on('add', ({ item }) => showMessage(item));
+  room.messages.on('add', ({ item }) => showMessage(item, true));
   room.messages.on('remove', () => {}); // the window moved on; what was shown stays shown
   renderPeople();
   for (const item of room.messages) showMessage(item);
@@ -179,11 +180,13 @@ async function renderPeople() {
   view.renderPeople(people, me?.member);
 }
 
-async function showMessage(item) {
+async function showMessage(item, live = false) {
   const body = keys && await envelope.openMessage(keys, item.id, item);
   // The server stamps the sender it authenticated; the member in the body is only what the sender wrote.
   const sender = item.member ?? body?.member;
-  view.addMessage({ seq: item.seq, sentAt: item.sentAt, body, mine: me !== null && sender === me.member });
+  const mine = me !== null && sender === me.member;
+  view.addMessage({ seq: item.seq, sentAt: item.sentAt, body, sender, mine });
+  if (live && !mine) view.noteArrival();
   view.setCanLoadOlder(view.oldestSeq() > 1);
 }
 

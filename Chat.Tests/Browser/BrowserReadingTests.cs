@@ -9,14 +9,24 @@ namespace Chat.Tests.Browser;
 
 /// <summary>
 /// What makes a conversation easy to read in the page (docs/page.md, "Behaviour"): runs of one sender
-/// grouped, web addresses clickable and nothing else, an unread count while the tab is in the
-/// background, and a dark theme when the system asks for one.
+/// grouped, the day above its first message, joins and leaves as lines, web addresses clickable and
+/// nothing else, an unread count while the tab is in the background, and a dark theme when the system
+/// asks for one.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed partial class BrowserReadingTests(PostgresFixture postgres, ITestOutputHelper output) : GatewaySpec(postgres)
 {
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(2);
+
+    protected override Dictionary<string, string?> Settings => new()
+    {
+        ["Chat:Rooms:HeartbeatInterval"] = HeartbeatInterval.ToString(),
+        ["Chat:Rooms:HeartbeatTimeout"] = "00:00:06",
+        ["Chat:Rooms:GracePeriod"] = "00:00:10",
+    };
+
     [Fact]
-    public async Task RunsAreGrouped_WebAddressesAreLinks_TheTitleCountsUnread_AndTheThemeFollowsTheSystem()
+    public async Task RunsAreGrouped_DaysAndComingsAndGoingsAreLines_WebAddressesAreLinks_TheTitleCountsUnread_AndTheThemeFollowsTheSystem()
     {
         const string linkText = "see https://example.org/a?b=1&c=2, (http://chat.test/x) or javascript:alert(1) and ftp://files.test";
         var screenshots = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
@@ -26,6 +36,8 @@ public sealed partial class BrowserReadingTests(PostgresFixture postgres, ITestO
             ["screenshots"] = screenshots,
             ["nickA"] = "Ada",
             ["nickB"] = "Bob",
+            ["nickC"] = "Cy",
+            ["leaveSettlesMs"] = HeartbeatInterval.TotalMilliseconds * 1.5,
             ["before"] = "first from Ada",
             ["run"] = new JsonArray("second from Ada", "third from Ada"),
             ["reply"] = "Bob answers",
@@ -35,6 +47,12 @@ public sealed partial class BrowserReadingTests(PostgresFixture postgres, ITestO
 
         Bools(result["grouping"]).Should().Equal([false, true, true, false], "Ada's run is one group; Bob's answer starts another");
         Bools(result["metaShown"]).Should().Equal([true, false, false, true], "a grouped message does not repeat its sender and time on screen");
+        var days = result["days"]!.AsArray().Select(d => d?.GetValue<string>()).ToList();
+        days[0].Should().NotBeNullOrEmpty("the first message of a day carries the day");
+        days.Skip(1).Should().OnlyContain(d => d == null, "the others were written the same day");
+
+        Strings(result["afterReload"]).Should().Equal(["Cy joined"], "a reload is a leave and a join at once, not worth a line");
+        Strings(result["afterLeaving"]).Should().Equal(["Cy joined", "Cy left"]);
 
         var links = result["links"]!.AsArray().Select(l => (Href: l!["href"]!.GetValue<string>(), Text: l["text"]!.GetValue<string>(), Rel: l["rel"]!.GetValue<string>(), Target: l["target"]!.GetValue<string>())).ToList();
         links.Select(l => l.Href).Should().Equal(["https://example.org/a?b=1&c=2", "http://chat.test/x"], "http and https only, without the trailing comma or parenthesis");
@@ -51,6 +69,8 @@ public sealed partial class BrowserReadingTests(PostgresFixture postgres, ITestO
         light.Should().BeGreaterThan(0.8, "the light theme is light");
         dark.Should().BeLessThan(0.2, "prefers-color-scheme: dark gives a dark page");
     }
+
+    private static List<string> Strings(JsonNode? node) => [.. node!.AsArray().Select(n => n!.GetValue<string>())];
 
     private static List<bool> Bools(JsonNode? node) => [.. node!.AsArray().Select(n => n!.GetValue<bool>())];
 

@@ -408,6 +408,21 @@ const scenarios = {
     await waitForText(a, args.reply);
     const grouping = await b.$$eval('#messages li', items => items.map(li => li.classList.contains('continued')));
     const metaShown = await b.$$eval('#messages li .meta', metas => metas.map(m => m.getBoundingClientRect().height > 1));
+    const days = await b.$$eval('#messages li', items => items.map(li => li.dataset.day ?? null));
+
+    // Cy comes, reloads (a leave and a join at once: no line), and goes: B reads one line for each.
+    const presenceLines = () => b.$$eval('#messages li.presence', items => items.map(li => li.textContent));
+    const c = await newPage(browser, 'C');
+    await c.goto(a.url());
+    await join(c, args.nickC);
+    await b.waitForFunction(n => [...document.querySelectorAll('#messages li.presence')].some(li => li.textContent === `${n} joined`), args.nickC, WAIT);
+    await c.reload();
+    await waitForPerson(c, args.nickC);
+    await b.waitForTimeout(args.leaveSettlesMs + 1000);
+    const afterReload = await presenceLines();
+    await c.close({ runBeforeUnload: true });
+    await b.waitForFunction(n => [...document.querySelectorAll('#messages li.presence')].some(li => li.textContent === `${n} left`), args.nickC, WAIT);
+    const afterLeaving = await presenceLines();
 
     await send(a, args.linkText);
     await waitForText(b, args.linkText);
@@ -435,7 +450,7 @@ const scenarios = {
     const dark = await background();
     if (args.screenshots) await b.screenshot({ path: `${args.screenshots}/room-dark.png` });
     await browser.close();
-    return { grouping, metaShown, links, linkText, titleBefore, titleAway, titleBack, light, dark };
+    return { grouping, metaShown, days, afterReload, afterLeaving, links, linkText, titleBefore, titleAway, titleBack, light, dark };
   },
 
   // The link after the room ended: it says so, and offers no way to join.
@@ -520,7 +535,7 @@ const scenarios = {
     while (await page.isVisible('#load-older')) {
       const before = (await texts(page)).length;
       await page.click('#load-older');
-      await page.waitForFunction(n => document.querySelectorAll('#messages li').length > n, before, WAIT);
+      await page.waitForFunction(n => document.querySelectorAll('#messages li[data-seq]').length > n, before, WAIT);
     }
     await send(page, args.pageText);
     const shown = await texts(page);

@@ -184,8 +184,21 @@ export class RoomView {
     this.messages.insertBefore(li, after === undefined ? null : this.rendered.get(after));
     this.rendered.set(seq, li);
     group(li);
-    if (li.nextElementSibling) group(li.nextElementSibling);
+    let next = li.nextElementSibling;
+    while (next && !next.dataset.seq) next = next.nextElementSibling;
+    if (next) group(next);
     if (stickToBottom && after === undefined) li.scrollIntoView({ block: 'end' });
+  }
+
+  /** "Ada joined" or "Ada left", after everything shown so far: presence is only ever live. */
+  addPresenceLine(nick, what) {
+    const li = document.createElement('li');
+    li.className = 'presence';
+    li.dataset.presence = what;
+    li.textContent = `${nick ?? 'Someone whose name is unreadable'} ${what === 'joined' ? 'joined' : 'left'}`;
+    const stickToBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 40;
+    this.messages.append(li);
+    if (stickToBottom) li.scrollIntoView({ block: 'end' });
   }
 
   oldestSeq() {
@@ -211,11 +224,28 @@ function link({ text, href }) {
   return a;
 }
 
-// A message continues its predecessor's group when both are readable, from the same sender and close in time;
-// the sender and time are then hidden from sight, not from screen readers.
+// A message continues its predecessor's group when both are readable, from the same sender, on the same day and
+// close in time; the sender and time are then hidden from sight, not from screen readers. The first message of
+// a day carries the day, which the stylesheet shows above it.
 function group(li) {
+  if (!li.dataset.seq) return;
   const previous = li.previousElementSibling;
-  const continued = previous !== null && li.dataset.sender !== '' && previous.dataset.sender === li.dataset.sender
+  const day = dayOf(Number(li.dataset.sentAt));
+  const previousMessage = previousMessageOf(li);
+  if (previousMessage && dayOf(Number(previousMessage.dataset.sentAt)) === day) delete li.dataset.day;
+  else li.dataset.day = day;
+  const continued = previous !== null && previous.dataset.seq !== undefined && li.dataset.sender !== ''
+    && previous.dataset.sender === li.dataset.sender && li.dataset.day === undefined
     && Number(li.dataset.sentAt) - Number(previous.dataset.sentAt) < GROUP_WITHIN_MS;
   li.classList.toggle('continued', continued);
+}
+
+function previousMessageOf(li) {
+  let previous = li.previousElementSibling;
+  while (previous && !previous.dataset.seq) previous = previous.previousElementSibling;
+  return previous;
+}
+
+function dayOf(ms) {
+  return new Date(ms).toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 }

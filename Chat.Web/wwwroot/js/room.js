@@ -40,6 +40,7 @@ let room = null;
 let me = null; // { member, memberKey, nick }
 let joined = false;
 let heartbeat = null;
+let leaveSettlesMs = 15000;
 
 addEventListener('hashchange', () => location.reload());
 addEventListener('pagehide', leave);
@@ -88,6 +89,7 @@ async function start() {
     view.askNickname(n => join(n).catch(showJoinError));
   }
   heartbeat = setInterval(beat, config.heartbeatIntervalMs);
+  leaveSettlesMs = config.heartbeatIntervalMs * 1.5;
 }
 
 function gatewayUrl(gateway) {
@@ -152,8 +154,8 @@ let following = false;
 function followCollections() {
   if (following) return;
   following = true;
-  room.participants.on('add', renderPeople);
-  room.participants.on('remove', renderPeople);
+  room.participants.on('add', personAdded);
+  room.participants.on('remove', personRemoved);
   room.messages.on('add', ({ item }) => showMessage(item, true));
   room.messages.on('remove', () => {}); // the window moved on; what was shown stays shown
   renderPeople();
@@ -171,13 +173,39 @@ function onRoomChange() {
 }
 
 const nicknames = new Map(); // member + ciphertext -> nick or null
+async function nickOf(p) {
+  const cacheKey = `${p.member}|${p.profile.ciphertext}`;
+  if (!nicknames.has(cacheKey)) nicknames.set(cacheKey, keys && await envelope.openProfile(keys, p.member, p.profile));
+  return nicknames.get(cacheKey);
+}
+
 async function renderPeople() {
-  const people = await Promise.all(room.participants.toArray().map(async p => {
-    const cacheKey = `${p.member}|${p.profile.ciphertext}`;
-    if (!nicknames.has(cacheKey)) nicknames.set(cacheKey, keys && await envelope.openProfile(keys, p.member, p.profile));
-    return { member: p.member, nick: nicknames.get(cacheKey) };
-  }));
+  const people = await Promise.all(room.participants.toArray().map(async p => ({ member: p.member, nick: await nickOf(p) })));
   view.renderPeople(people, me?.member);
+}
+
+// Joins and leaves are lines in the conversation, shown live and never stored. A leave waits a moment:
+// someone back soon (a reload, a reconnect, a rejoin on the next heartbeat after the room moved) was
+// never gone. Longer than a heartbeat interval (leaveSettlesMs); "left" shows that much later than it happened.
+const leaving = new Map(); // member -> timer of its pending "left" line
+async function personAdded({ item }) {
+  renderPeople();
+  if (!item || item.member === me?.member) return;
+  if (leaving.has(item.member)) {
+    clearTimeout(leaving.get(item.member));
+    leaving.delete(item.member);
+    return;
+  }
+  view.addPresenceLine(await nickOf(item), 'joined');
+}
+
+function personRemoved({ item }) {
+  renderPeople();
+  if (!item || item.member === me?.member || leaving.has(item.member)) return;
+  leaving.set(item.member, setTimeout(async () => {
+    leaving.delete(item.member);
+    view.addPresenceLine(await nickOf(item), 'left');
+  }, leaveSettlesMs));
 }
 
 async function showMessage(item, live = false) {

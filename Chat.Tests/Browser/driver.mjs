@@ -453,6 +453,32 @@ const scenarios = {
     return { grouping, metaShown, days, afterReload, afterLeaving, links, linkText, titleBefore, titleAway, titleBack, light, dark };
   },
 
+  // B is cut off while A writes more than the room's window: after the reconnect B shows every message,
+  // in order, none skipped.
+  async missed() {
+    const browser = await chromium.launch(launchOptions);
+    const a = await newPage(browser, 'A');
+    const { b } = await twoTalking(browser, a);
+    const bLine = await cutOff(b);
+    await b.reload();
+    await waitForText(b, args.before);
+    bLine.blocked = true;
+    bLine.current.close({ code: 1001, reason: 'cut off by the test' });
+    await b.waitForSelector('#offline', { state: 'visible', ...WAIT });
+    for (const text of args.whileAway) await send(a, text);
+    console.log(`A wrote ${args.whileAway.length} messages while B was away`);
+    bLine.blocked = false;
+    await b.waitForSelector('#messages', { state: 'visible', ...WAIT });
+    await b.waitForFunction(n => document.querySelectorAll('#messages li[data-seq]').length >= n, args.whileAway.length + 1, { timeout: 60000 });
+    const result = {
+      textsB: await texts(b),
+      seqsB: await b.$$eval('#messages li[data-seq]', items => items.map(li => Number(li.dataset.seq))),
+      error: await b.textContent('#send-error'),
+    };
+    await browser.close();
+    return result;
+  },
+
   // The link after the room ended: it says so, and offers no way to join.
   async ended() {
     const browser = await chromium.launch(launchOptions);

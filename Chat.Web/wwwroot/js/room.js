@@ -46,7 +46,16 @@ addEventListener('hashchange', () => location.reload());
 addEventListener('pagehide', leave);
 addEventListener('beforeunload', () => { keys = null; proof = null; });
 addEventListener('pageshow', event => { if (event.persisted) location.reload(); });
-document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') view.clearUnread(); });
+// A phone that wakes a tab, or a network that comes back, reconnects at once rather than at resclient's next try.
+function reconnectNow() {
+  if (client && joined) client.connect().catch(() => {});
+}
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState !== 'visible') return;
+  view.clearUnread();
+  reconnectNow();
+});
+addEventListener('online', reconnectNow);
 view.onCopyLink(copyLink);
 start().catch(error => view.showNotice(describeError(error)));
 
@@ -156,10 +165,43 @@ function followCollections() {
   following = true;
   room.participants.on('add', personAdded);
   room.participants.on('remove', personRemoved);
-  room.messages.on('add', ({ item }) => showMessage(item, true));
+  room.messages.on('add', ({ item }) => {
+    if (newestSeen > 0 && item.seq > newestSeen + 1) fillGap(newestSeen + 1, item.seq - 1);
+    newestSeen = Math.max(newestSeen, item.seq);
+    showMessage(item, true);
+  });
   room.messages.on('remove', () => {}); // the window moved on; what was shown stays shown
   renderPeople();
-  for (const item of room.messages) showMessage(item);
+  for (const item of room.messages) {
+    newestSeen = Math.max(newestSeen, item.seq);
+    showMessage(item);
+  }
+}
+
+// Nothing is skipped silently. After a reconnect the window holds the newest messages only: when it
+// starts after the last one this page was given, what lies between is read through history, newest
+// page first, and shown in its place. newestSeen is kept as events arrive, before decryption, so
+// messages that finish decrypting out of order are not taken for a gap.
+let newestSeen = 0;
+const GAP_PAGE = 200;
+const GAP_MAX = 1000; // read at most this many missed messages by itself; the rest is said, not fetched
+async function fillGap(from, to) {
+  const oldestRead = Math.max(from, to - GAP_MAX + 1);
+  try {
+    while (to >= oldestRead) {
+      const page = await call(`${rid}.messages`, 'history', { before: to + 1, limit: Math.min(GAP_PAGE, to - oldestRead + 1) });
+      if (!page.messages.length) break;
+      for (const item of page.messages) await showMessage(item);
+      to = Math.min(...page.messages.map(m => m.seq)) - 1;
+    }
+    if (to >= from) {
+      view.showSendError(to < oldestRead
+        ? `${to - from + 1} earlier messages you missed are not shown.`
+        : `Messages ${from} to ${to} could not be loaded.`);
+    }
+  } catch (error) {
+    view.showSendError(`Some messages you missed could not be loaded: ${describeError(error)}`);
+  }
 }
 
 function onRoomChange() {

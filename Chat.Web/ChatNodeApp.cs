@@ -18,6 +18,7 @@ public static class ChatNodeApp
         builder.Services.AddChatCluster(builder.Configuration);
         builder.Services.AddChatRes(builder.Configuration);
         builder.Services.AddChatGateway(builder.Configuration);
+        builder.Services.AddChatPageOptions(builder.Configuration);
 
         var app = builder.Build();
         app.MapChatPage();

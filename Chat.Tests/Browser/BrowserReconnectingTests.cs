@@ -7,8 +7,8 @@ using Xunit.Abstractions;
 namespace Chat.Tests.Browser;
 
 /// <summary>
-/// The page while its room waits for the database: a message being sent stays in the composer under
-/// "Reconnecting…" instead of failing, and goes out by itself when the room is back (issues 15 and 16).
+/// The page while its room waits for the database: a message being sent waits below the conversation
+/// under "Reconnecting…" instead of failing, and goes out by itself when the room is back.
 /// PostgreSQL is really stopped for 10 s under a node with the embedded gateway and two real browsers.
 /// </summary>
 [Collection(PostgresCollection.Name)]
@@ -57,15 +57,15 @@ public sealed class BrowserReconnectingTests(PostgresFixture postgres, ITestOutp
 
             var result = await run;
             var waiting = result["waiting"]!;
-            waiting["composer"]!.GetValue<string>().Should().Be(texts.During, "the text stays where the person wrote it");
-            waiting["readOnly"]!.GetValue<bool>().Should().BeTrue("it is what is being sent");
-            waiting["sendDisabled"]!.GetValue<bool>().Should().BeTrue("one message at a time");
+            waiting["composer"]!.GetValue<string>().Should().BeEmpty("the message moved to the outbox, so the person can write on");
+            waiting["readOnly"]!.GetValue<bool>().Should().BeFalse();
+            waiting["sendDisabled"]!.GetValue<bool>().Should().BeFalse();
+            Outbox(waiting["outbox"]).Should().Equal([(texts.During, "waiting")], "the text is kept in sight, marked as waiting for the room");
             waiting["errorShown"]!.GetValue<bool>().Should().BeFalse("waiting for the room is not an error the person must act on");
             waiting["notice"]!.GetValue<string>().Should().StartWith("Reconnecting");
 
             var after = result["after"]!;
-            after["composer"]!.GetValue<string>().Should().BeEmpty("the message went out, so the composer is free again");
-            after["readOnly"]!.GetValue<bool>().Should().BeFalse();
+            Outbox(after["outbox"]).Should().BeEmpty("the room stored the message, so it left the outbox");
             after["errorShown"]!.GetValue<bool>().Should().BeFalse();
             Strings(after["textsA"]).Should().Equal([texts.Before, texts.During], "the message was stored once, after the other");
             Strings(after["textsB"]).Should().Equal([texts.Before, texts.During], "the other person got it live");
@@ -96,6 +96,9 @@ public sealed class BrowserReconnectingTests(PostgresFixture postgres, ITestOutp
             await Task.Delay(50);
         }
     }
+
+    internal static List<(string Text, string State)> Outbox(JsonNode? array) =>
+        [.. array!.AsArray().Select(n => (n!["text"]!.GetValue<string>(), n["state"]!.GetValue<string>()))];
 
     private static List<string> Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
 }

@@ -52,6 +52,7 @@ async function newPage(browser, name) {
 
 const people = page => page.$$eval('#people li', items => items.map(li => li.textContent));
 const texts = page => page.$$eval('#messages li:not(.unreadable) .text', items => items.map(p => p.textContent));
+const outbox = page => page.$$eval('#outbox li', items => items.map(li => ({ text: li.querySelector('.text').textContent, state: li.dataset.state })));
 const unreadableCount = page => page.$$eval('#messages li.unreadable', items => items.length);
 const roomIdOf = link => new URL(link).pathname.split('/')[2];
 
@@ -312,8 +313,8 @@ const scenarios = {
     return result;
   },
 
-  // The room waits for its database: A's message stays in the composer under "Reconnecting…" and goes
-  // out by itself when the room is back; nothing asks A to do anything.
+  // The room waits for its database: A's message waits below the conversation under "Reconnecting…" and
+  // goes out by itself when the room is back; nothing asks A to do anything, and A can write on.
   async databaseOutage() {
     const browser = await chromium.launch(launchOptions);
     const a = await newPage(browser, 'A');
@@ -328,19 +329,21 @@ const scenarios = {
       composer: await a.inputValue('#text'),
       readOnly: await a.$eval('#text', t => t.readOnly),
       sendDisabled: await a.$eval('#send-form button', button => button.disabled),
+      outbox: await outbox(a),
       errorShown: await a.isVisible('#send-error'),
       notice: await a.textContent('#reconnecting'),
     };
-    console.log('A sees "Reconnecting" and keeps the text');
+    console.log('A sees "Reconnecting" and the message waiting');
     signal('reconnecting');
 
     // The database comes back after the test's outage; the message then goes out with no click.
     await b.waitForFunction(t => [...document.querySelectorAll('#messages li .text')].some(p => p.textContent === t), args.during, { timeout: 90000 });
     await a.waitForSelector('#reconnecting', { state: 'hidden', ...WAIT });
     await waitForText(a, args.during);
+    await a.waitForSelector('#outbox', { state: 'hidden', ...WAIT });
     const after = {
       composer: await a.inputValue('#text'),
-      readOnly: await a.$eval('#text', t => t.readOnly),
+      outbox: await outbox(a),
       errorShown: await a.isVisible('#send-error'),
       textsA: await texts(a),
       textsB: await texts(b),
@@ -351,6 +354,44 @@ const scenarios = {
     await b.close({ runBeforeUnload: true });
     await browser.close();
     return { waiting, after };
+  },
+
+  // A is cut off from the gateway and writes: the message shows as on its way, then (after the page's
+  // send retry window) as not sent, with its text. The gateway comes back, A presses "Send again", and
+  // the message reaches both, once.
+  async failedSend() {
+    const browser = await chromium.launch(launchOptions);
+    const a = await newPage(browser, 'A');
+    const aLine = await cutOff(a);
+    const { b } = await twoTalking(browser, a);
+
+    aLine.blocked = true;
+    aLine.current.close({ code: 1001, reason: 'cut off by the test' });
+    await a.waitForSelector('#offline', { state: 'visible', ...WAIT });
+    await a.fill('#text', args.during);
+    await a.press('#text', 'Enter');
+    await a.waitForSelector('#outbox li', WAIT);
+    const pending = { composer: await a.inputValue('#text'), outbox: await outbox(a) };
+    await a.waitForSelector('#outbox li[data-state="failed"]', { timeout: 60000 });
+    const failed = {
+      outbox: await outbox(a),
+      reason: await a.textContent('#outbox li .state span'),
+      buttons: await a.$$eval('#outbox li button', items => items.map(b => b.textContent)),
+      focused: await a.evaluate(() => document.activeElement?.textContent ?? null),
+      textsB: await texts(b),
+    };
+    console.log('A sees the message as not sent');
+
+    aLine.blocked = false;
+    await a.waitForSelector('#offline', { state: 'hidden', timeout: 60000 });
+    await a.keyboard.press('Enter'); // "Send again" has the focus
+    await waitForText(a, args.during);
+    await waitForText(b, args.during);
+    await a.waitForSelector('#outbox', { state: 'hidden', ...WAIT });
+    const after = { outbox: await outbox(a), textsA: await texts(a), textsB: await texts(b) };
+    console.log('sent again once the gateway was back');
+    await browser.close();
+    return { pending, failed, after };
   },
 
   // Links whose id and key do not belong together: each says so, and its page opens no connection at all.

@@ -23,7 +23,7 @@ public sealed class NodeEndpointsTests(PostgresFixture postgres)
         var health = JsonNode.Parse(await http.GetStringAsync("health"))!;
         var alive = JsonNode.Parse(await http.GetStringAsync("alive"))!;
 
-        JsonAssert.Equal(config, """{"gateway":"/ws","heartbeatIntervalMs":10000}""");
+        JsonAssert.Equal(config, """{"gateway":"/ws","heartbeatIntervalMs":10000,"sendRetryMs":60000}""");
         health["status"]!.GetValue<string>().Should().Be("Healthy", health.ToJsonString());
         health["checks"]!.AsObject().Select(c => c.Key).Should().Contain(["postgres", "nats", "gateway"]).And.HaveCountGreaterThan(2, "Akka's own checks run too");
         alive["status"]!.GetValue<string>().Should().Be("Healthy");

@@ -1,5 +1,7 @@
 using Chat.Actors.Rooms;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Web.Page;
 
@@ -10,6 +12,13 @@ namespace Chat.Web.Page;
 /// </summary>
 public static class PageEndpoints
 {
+    public static IServiceCollection AddChatPageOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PageOptions>().Bind(configuration.GetSection(PageOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PageOptions>, PageOptionsValidator>());
+        return services;
+    }
+
     public static WebApplication MapChatPage(this WebApplication app)
     {
         var files = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot"));

@@ -5,6 +5,8 @@ const MESSAGES = {
   'system.methodNotFound': 'This page and the server do not understand each other. Reload the page.',
   'system.internalError': 'Something went wrong on the server. Try again in a moment.',
   'system.timeout': 'The server did not answer in time. Check your connection and try again.',
+  'system.disconnect': 'The connection to the server was lost.',
+  'system.connectionError': 'The server cannot be reached. Check your connection.',
   'system.accessDenied': 'The server did not let this page into the room. Reload the page to try again.',
   'room.wrongKey': 'This link’s key does not open this room: the link is damaged. Ask for the link again and copy it whole.',
   'room.tooManyRooms': 'Too many rooms are open on this connection. Open the link in a new tab.',

@@ -1,5 +1,6 @@
 // Everything the room page draws. Text from other people only ever goes through textContent.
 import { linkPieces } from './links.js';
+import { OutboxView } from './outbox-view.js';
 
 const $ = id => document.getElementById(id);
 
@@ -30,8 +31,7 @@ export class RoomView {
     this.text = $('text');
     this.sendError = $('send-error');
     this.reconnecting = $('reconnecting');
-    this.isOffline = false;
-    this.isSending = false;
+    this.outbox = new OutboxView($('outbox'));
     this.copyLink = $('copy-link');
     this.rendered = new Map(); // seq -> <li>
     this.unread = 0;
@@ -101,33 +101,27 @@ export class RoomView {
     this.text.focus();
   }
 
+  /** A message taken back from the outbox: into the box, before anything written since. */
+  putBackInComposer(text) {
+    this.text.value = this.text.value ? `${text}\n${this.text.value}` : text;
+    this.text.focus();
+  }
+
   showSendError(text) {
     this.sendError.textContent = text ?? '';
     this.sendError.hidden = !text;
   }
 
+  // Writing goes on while offline: what is sent waits in the outbox, which stays in sight.
   setOffline(offline) {
-    this.isOffline = offline;
     this.offline.hidden = !offline;
     this.messages.hidden = offline;
     this.people.hidden = offline;
-    this.updateSendButton();
-  }
-
-  // While a message is on its way the composer holds exactly what is being sent: read-only, not cleared.
-  setSending(sending) {
-    this.isSending = sending;
-    this.text.readOnly = sending;
-    this.updateSendButton();
   }
 
   setReconnecting(waiting) {
     this.reconnecting.hidden = !waiting;
     document.body.dataset.sendState = waiting ? 'reconnecting' : '';
-  }
-
-  updateSendButton() {
-    this.sendForm.querySelector('button').disabled = this.isOffline || this.isSending;
   }
 
   setCanLoadOlder(can) {

@@ -41,10 +41,19 @@ let me = null; // { member, memberKey, nick }
 let joined = false;
 let heartbeat = null;
 let leaveSettlesMs = 15000;
+let sendRetryMs = 60000; // Chat:Page:SendRetryWindow
 
 addEventListener('hashchange', () => location.reload());
 addEventListener('pagehide', leave);
-addEventListener('beforeunload', () => { keys = null; proof = null; });
+// Leaving with messages not sent yet asks first (the browser's own prompt); otherwise the keys go at once.
+addEventListener('beforeunload', event => {
+  if (unsent.size > 0) {
+    event.preventDefault();
+    return;
+  }
+  keys = null;
+  proof = null;
+});
 addEventListener('pageshow', event => { if (event.persisted) location.reload(); });
 // A phone that wakes a tab, or a network that comes back, reconnects at once rather than at resclient's next try.
 function reconnectNow() {
@@ -81,6 +90,7 @@ async function start() {
   secret.fill(0);
 
   const config = await (await fetch('/chat-config.json', { cache: 'no-store' })).json();
+  sendRetryMs = config.sendRetryMs ?? sendRetryMs;
   client = new resclient.default(() => new WebSocket(gatewayUrl(config.gateway)));
   client.setOnConnect(unlock);
   client.on('disconnect', () => view.setOffline(true));
@@ -272,6 +282,11 @@ async function loadOlder() {
   }
 }
 
+// A message leaves the composer at once and waits below the conversation until the room has stored it:
+// "Sending…", "Waiting for the room…", or "Not sent" with "Send again" and "Edit". Messages go out one
+// after the other, in the order they were written; the text is kept until the room has it.
+const unsent = new Map(); // id -> { text, box }
+let outgoing = Promise.resolve();
 async function send(text) {
   const id = crypto.randomUUID();
   const box = await envelope.sealMessage(keys, id, { member: me.member, nick: me.nick, text, sentAt: new Date().toISOString() });
@@ -280,23 +295,47 @@ async function send(text) {
     return;
   }
   view.showSendError('');
-  view.setSending(true);
+  view.clearComposer();
+  unsent.set(id, { text, box });
+  view.outbox.add(id, text);
+  queueDelivery(id);
+}
+
+function queueDelivery(id) {
+  view.outbox.setState(id, 'sending');
+  outgoing = outgoing.then(() => deliverUnsent(id));
+}
+
+async function deliverUnsent(id) {
+  const message = unsent.get(id);
+  if (!message) return;
   try {
-    await deliver(id, box);
-    view.clearComposer();
+    await deliver(id, message.box, waiting => {
+      view.outbox.setState(id, waiting ? 'waiting' : 'sending');
+      view.setReconnecting(waiting);
+    });
+    unsent.delete(id);
+    view.outbox.remove(id);
   } catch (error) {
-    view.showSendError(describeError(error));
+    view.outbox.failed(id, describeError(error), {
+      onRetry: () => queueDelivery(id),
+      onEdit: () => {
+        unsent.delete(id);
+        view.outbox.remove(id);
+        view.putBackInComposer(message.text);
+      },
+    });
   } finally {
     view.setReconnecting(false);
-    view.setSending(false);
   }
 }
 
-// While the room lives, a message rides out a failover or a database outage: the person sees
-// "Reconnecting…", the text stays in the composer, and the same id is sent again until the room has
-// stored it (it stores an id once, so a retry after a lost answer is safe). Only an ended room, a
-// refusal or leaving the page stops it (docs/failover.md).
-async function deliver(id, box) {
+// While the room lives, a message rides out a failover or a database outage: it is shown as waiting and
+// the same id is sent again until the room has stored it (it stores an id once, so a retry after a lost
+// answer is safe), for sendRetryMs at most; then it is shown as not sent. A refusal, an ended room or
+// leaving the page stops it at once (docs/failover.md).
+async function deliver(id, box, onWaiting) {
+  const giveUpAt = Date.now() + sendRetryMs;
   let rateLimitWaits = 0;
   let rejoins = 0;
   for (let attempt = 1; ; attempt++) {
@@ -310,9 +349,9 @@ async function deliver(id, box) {
         // A room started again on another node has forgotten its members: join again, quietly.
         rejoins++;
         await rejoin().catch(() => {});
-      } else if (WAIT_FOR_ROOM.has(code)) {
-        view.setReconnecting(true);
-        await delay(Math.min(RETRY_MAX_MS, 500 * 2 ** Math.min(attempt - 1, 3)));
+      } else if (WAIT_FOR_ROOM.has(code) && Date.now() < giveUpAt) {
+        onWaiting(true);
+        await delay(Math.min(RETRY_MAX_MS, 500 * 2 ** Math.min(attempt - 1, 3), Math.max(0, giveUpAt - Date.now())));
       } else if (code === 'room.rateLimited' && rateLimitWaits < MAX_RATE_LIMIT_WAITS && retryAfterMs(error) <= MAX_RATE_LIMIT_WAIT_MS) {
         // The room says when its budget has room again; a short wait sends the same id then.
         rateLimitWaits++;

@@ -337,7 +337,12 @@ const scenarios = {
     signal('reconnecting');
 
     // The database comes back after the test's outage; the message then goes out with no click.
-    await b.waitForFunction(t => [...document.querySelectorAll('#messages li .text')].some(p => p.textContent === t), args.during, { timeout: 90000 });
+    try {
+      await b.waitForFunction(t => [...document.querySelectorAll('#messages li .text')].some(p => p.textContent === t), args.during, { timeout: 90000 });
+    } catch (error) {
+      const seen = { outboxA: await outbox(a), reconnectingA: await a.isVisible('#reconnecting'), textsA: await texts(a), textsB: await texts(b), offlineB: await b.isVisible('#offline') };
+      throw new Error(`B did not get A's message: ${JSON.stringify(seen)}`, { cause: error });
+    }
     await a.waitForSelector('#reconnecting', { state: 'hidden', ...WAIT });
     await waitForText(a, args.during);
     await a.waitForSelector('#outbox', { state: 'hidden', ...WAIT });
@@ -492,6 +497,64 @@ const scenarios = {
     if (args.screenshots) await b.screenshot({ path: `${args.screenshots}/room-dark.png` });
     await browser.close();
     return { grouping, metaShown, days, afterReload, afterLeaving, links, linkText, titleBefore, titleAway, titleBack, light, dark };
+  },
+
+  // Notifications while B's tab is hidden, as B chooses them: none by default, "a message arrived" without
+  // the text, the sender and the text only when asked, none again when turned off, and none while the tab
+  // is seen. A, whose browser refuses notifications, is told so and stays at "Never".
+  async notifications() {
+    const browser = await chromium.launch(launchOptions);
+    const a = await newPage(browser, 'A');
+    const { link, b } = await twoTalking(browser, a);
+    await b.context().grantPermissions(['notifications'], { origin: new URL(link).origin });
+    // The page's notifications are recorded as they are made; headless Chromium shows none.
+    await b.context().addInitScript(() => {
+      window.notes = [];
+      window.Notification = class extends window.Notification {
+        constructor(title, options) {
+          super(title, options);
+          window.notes.push({ title, body: options?.body ?? '' });
+        }
+      };
+    });
+    await b.reload();
+    await waitForText(b, args.before);
+    const notes = () => b.evaluate(() => window.notes);
+    const setVisibility = state => b.evaluate(value => {
+      Object.defineProperty(document, 'visibilityState', { value, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+    const arrives = async text => {
+      await send(a, text);
+      await waitForText(b, text);
+    };
+
+    const initial = await b.inputValue('#notify');
+    await setVisibility('hidden');
+    await arrives(args.texts[0]);
+    const byDefault = await notes();
+
+    await b.selectOption('#notify', 'arrival');
+    await arrives(args.texts[1]);
+    await b.waitForFunction(() => window.notes.length === 1, null, WAIT);
+
+    await setVisibility('visible');
+    await b.selectOption('#notify', 'text');
+    const textHint = await b.textContent('#notify-hint');
+    await arrives(args.texts[2]);
+    await setVisibility('hidden');
+    await arrives(args.texts[3]);
+    await b.waitForFunction(() => window.notes.length === 2, null, WAIT);
+
+    await b.selectOption('#notify', 'off');
+    await arrives(args.texts[4]);
+    const all = await notes();
+
+    await a.selectOption('#notify', 'arrival');
+    await a.waitForSelector('#notify-hint', { state: 'visible', ...WAIT });
+    const refused = { choice: await a.inputValue('#notify'), hint: await a.textContent('#notify-hint') };
+    await browser.close();
+    return { initial, byDefault, textHint, notes: all, refused };
   },
 
   // B is cut off while A writes more than the room's window: after the reconnect B shows every message,

@@ -3,6 +3,7 @@
 import * as capability from './capability.js';
 import * as envelope from './envelope.js';
 import { describeError, errorCode } from './errors.js';
+import { Notifier } from './notifier.js';
 import { RoomView } from './room-view.js';
 
 const CALL_TIMEOUT_MS = 10000;
@@ -18,6 +19,11 @@ const WAIT_FOR_ROOM = new Set(['room.unavailable', 'system.timeout', 'system.dis
 const view = new RoomView();
 const roomId = location.pathname.split('/')[2];
 const rid = `room.${roomId}`;
+const notifier = new Notifier({
+  choice: document.getElementById('notify-choice'),
+  select: document.getElementById('notify'),
+  hint: document.getElementById('notify-hint'),
+}, `chat.notify.${roomId}`);
 
 // Tab-scoped, so a reload stays the same member with the same nickname; gone when the tab closes.
 // The member key is what makes this tab the member: besides here it goes only into the params of the
@@ -266,7 +272,10 @@ async function showMessage(item, live = false) {
   const sender = item.member ?? body?.member;
   const mine = me !== null && sender === me.member;
   view.addMessage({ seq: item.seq, sentAt: item.sentAt, body, sender, mine });
-  if (live && !mine) view.noteArrival();
+  if (live && !mine) {
+    view.noteArrival();
+    notifier.messageArrived(body);
+  }
   view.setCanLoadOlder(view.oldestSeq() > 1);
 }
 

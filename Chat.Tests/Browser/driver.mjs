@@ -3,6 +3,7 @@
 // Every HTTP request and WebSocket frame of every page is appended to arguments.captureFile.
 import { chromium } from 'playwright-core';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const [scenario, json] = process.argv.slice(2);
 const args = JSON.parse(json);
@@ -34,8 +35,10 @@ async function cutOff(page) {
   return control;
 }
 
-async function newPage(browser, name) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+// English unless a scenario asks for another language, whatever the machine's own locale.
+// bypassCSP only for the accessibility check, which injects axe-core into the page.
+async function newPage(browser, name, { locale = 'en-US', bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 720 }, locale, bypassCSP });
   context.on('request', request => pending.push(request.allHeaders().then(headers => record({
     kind: 'http', page: name, method: request.method(), url: request.url(), headers, body: request.postData() ?? '',
   })).catch(() => {})));
@@ -175,6 +178,15 @@ async function twoTalking(browser, a) {
   await waitForText(b, args.before);
   console.log('A and B talk');
   return { link, b };
+}
+
+// axe-core (pinned by package-lock.json) on the page as it is now: the serious and critical violations.
+const axeScript = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+async function accessibilityViolations(page, what) {
+  await page.addScriptTag({ path: axeScript });
+  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({ page: what, id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')) }));
 }
 
 // The test and this driver take turns through marker files in args.signals: one writes, the other waits.
@@ -555,6 +567,84 @@ const scenarios = {
     const refused = { choice: await a.inputValue('#notify'), hint: await a.textContent('#notify-hint') };
     await browser.close();
     return { initial, byDefault, textHint, notes: all, refused };
+  },
+
+  // A French browser gets the pages in French, static text, states and errors alike; the switch turns the
+  // room to English (the page reloads and rejoins); an English browser gets English.
+  async languages() {
+    const browser = await chromium.launch(launchOptions);
+    const f = await newPage(browser, 'F', { locale: 'fr-FR' });
+    await f.goto(args.baseUrl);
+    const text = (page, selector) => page.textContent(selector);
+    const landingFr = { lang: await f.evaluate(() => document.documentElement.lang), title: await f.title(), heading: await text(f, 'h1'), button: await text(f, '#create') };
+    await f.click('#create');
+    await f.waitForURL(/\/room\/[0-9a-f-]{36}#[A-Za-z0-9_-]{43}$/, WAIT);
+    await f.waitForSelector('#nick', { state: 'visible', ...WAIT });
+    const joinFr = { label: await text(f, 'label[for=nick]'), button: await text(f, '#join-form button') };
+    await f.fill('#nick', args.nick);
+    await f.press('#nick', 'Enter');
+    await f.waitForSelector('#room', { state: 'visible', ...WAIT });
+    await waitForPerson(f, args.nick);
+    await send(f, args.message);
+    const room = async page => ({
+      lang: await page.evaluate(() => document.documentElement.lang),
+      title: await page.title(),
+      status: await text(page, '#status'),
+      heading: await text(page, '#people-heading'),
+      you: await text(page, '#people li .you'),
+      placeholder: await page.getAttribute('#text', 'placeholder'),
+      send: await text(page, '#send-form button'),
+      notify: await text(page, 'label[for=notify]'),
+      error: await page.evaluate(async () => (await import('/js/errors.js')).describeError({ code: 'room.full' })),
+    });
+    const roomFr = await room(f);
+    if (args.screenshots) await f.screenshot({ path: `${args.screenshots}/room-fr.png` });
+
+    await Promise.all([f.waitForEvent('load'), f.selectOption('#lang', 'en')]);
+    await f.waitForSelector('#room', { state: 'visible', ...WAIT });
+    await waitForPerson(f, args.nick);
+    const roomEn = await room(f);
+    if (args.screenshots) {
+      await f.setViewportSize({ width: 390, height: 760 });
+      await f.screenshot({ path: `${args.screenshots}/room-phone.png` });
+    }
+    const keys = await f.evaluate(async () => ({
+      en: Object.keys((await import('/js/lang/en.js')).default).sort(),
+      fr: Object.keys((await import('/js/lang/fr.js')).default).sort(),
+    }));
+
+    const e = await newPage(browser, 'E');
+    await e.goto(args.baseUrl);
+    const landingEn = { lang: await e.evaluate(() => document.documentElement.lang), heading: await text(e, 'h1'), button: await text(e, '#create') };
+    await browser.close();
+    return { landingFr, joinFr, roomFr, roomEn, keys, landingEn };
+  },
+
+  // axe-core on every state a person meets: the landing page, the join form, a room with a conversation
+  // (a presence line, a link, a grouped run, the notification choice and its hint), in light and dark.
+  async accessibility() {
+    const browser = await chromium.launch(launchOptions);
+    const a = await newPage(browser, 'A', { bypassCSP: true });
+    await a.goto(args.baseUrl);
+    const found = await accessibilityViolations(a, 'landing');
+    await a.click('#create');
+    await a.waitForURL(/\/room\/[0-9a-f-]{36}#[A-Za-z0-9_-]{43}$/, WAIT);
+    await a.waitForSelector('#nick', { state: 'visible', ...WAIT });
+    found.push(...await accessibilityViolations(a, 'join form'));
+    await join(a, args.nickA);
+    const b = await newPage(browser, 'B');
+    await b.goto(a.url());
+    await join(b, args.nickB);
+    await a.waitForFunction(n => [...document.querySelectorAll('#messages li.presence')].some(li => li.textContent === `${n} joined`), args.nickB, WAIT);
+    for (const text of args.texts) await send(a, text);
+    await send(b, args.reply);
+    await waitForText(a, args.reply);
+    await a.selectOption('#notify', 'text').catch(() => {});
+    found.push(...await accessibilityViolations(a, 'room'));
+    await a.emulateMedia({ colorScheme: 'dark' });
+    found.push(...await accessibilityViolations(a, 'room, dark'));
+    await browser.close();
+    return { found, pages: 4 };
   },
 
   // B is cut off while A writes more than the room's window: after the reconnect B shows every message,

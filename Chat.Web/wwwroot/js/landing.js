@@ -3,6 +3,7 @@
 // the browser in any request.
 import { roomIdFromSecret } from './capability.js';
 import { newSecret } from './envelope.js';
+import { t } from './i18n.js';
 
 const create = document.getElementById('create');
 const error = document.getElementById('create-error');
@@ -12,7 +13,7 @@ create.addEventListener('click', async () => {
     const secret = newSecret();
     location.assign(`/room/${await roomIdFromSecret(secret)}#${secret}`);
   } catch {
-    error.textContent = 'This browser cannot create keys (it needs Web Crypto over https or on localhost).';
+    error.textContent = t('landing.noCrypto');
     error.hidden = false;
   }
 });

@@ -1,11 +1,9 @@
 // Notifications while the tab is hidden, only when the person asks for them. By default one says that a
 // message arrived and nothing else; the sender and the text are a second choice, explained, because the
 // operating system then shows (and may keep) what this page otherwise only ever holds encrypted.
-const HINTS = {
-  text: 'The sender and the text then leave this page’s encryption: your system shows them, and may keep them in its notification history.',
-  blocked: 'Your browser does not allow this site to notify you; it can be allowed in the site’s settings.',
-};
-const TITLE = 'New message in your room';
+import { t } from './i18n.js';
+
+const HINTS = { text: 'notify.hintText', blocked: 'notify.blocked' };
 const MAX_BODY = 200;
 
 export class Notifier {
@@ -34,7 +32,7 @@ export class Notifier {
     this.mode = mode;
     this.select.value = mode;
     sessionStorage.setItem(this.storageKey, mode);
-    this.hint.textContent = HINTS[hint] ?? '';
+    this.hint.textContent = HINTS[hint] ? t(HINTS[hint]) : '';
     this.hint.hidden = !HINTS[hint];
   }
 
@@ -43,7 +41,7 @@ export class Notifier {
     if (this.mode === 'off' || document.visibilityState !== 'hidden' || Notification.permission !== 'granted') return;
     const withText = this.mode === 'text' && body;
     try {
-      const note = withText ? new Notification(body.nick, { body: body.text.slice(0, MAX_BODY) }) : new Notification(TITLE);
+      const note = withText ? new Notification(body.nick, { body: body.text.slice(0, MAX_BODY) }) : new Notification(t('notify.title'));
       note.onclick = () => {
         window.focus();
         note.close();

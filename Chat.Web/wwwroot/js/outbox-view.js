@@ -2,10 +2,7 @@
 // whether they are on their way or failed, and a way to send a failed one again. Text only ever goes
 // through textContent. Kept apart from the conversation, which is hidden while the page is offline:
 // a message written then must stay in sight.
-const STATE_TEXT = {
-  sending: 'Sending…',
-  waiting: 'Waiting for the room to answer; it will be sent then.',
-};
+import { t } from './i18n.js';
 
 export class OutboxView {
   constructor(list) {
@@ -34,7 +31,7 @@ export class OutboxView {
     const li = this.items.get(id);
     if (!li) return;
     li.dataset.state = state;
-    li.querySelector('.state').replaceChildren(STATE_TEXT[state]);
+    li.querySelector('.state').replaceChildren(t(`outbox.${state}`));
   }
 
   /** The message was not sent: says why and offers to send it again, or to take it back into the message box. */
@@ -43,9 +40,9 @@ export class OutboxView {
     if (!li) return;
     li.dataset.state = 'failed';
     const why = document.createElement('span');
-    why.textContent = `Not sent: ${reason}`;
-    const retry = button('Send again', onRetry);
-    const edit = button('Edit', onEdit);
+    why.textContent = t('outbox.notSent', { reason });
+    const retry = button(t('outbox.sendAgain'), onRetry);
+    const edit = button(t('outbox.edit'), onEdit);
     li.querySelector('.state').replaceChildren(why, retry, edit);
     retry.focus();
   }

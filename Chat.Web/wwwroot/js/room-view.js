@@ -1,5 +1,6 @@
 // Everything the room page draws. Text from other people only ever goes through textContent.
 import { linkPieces } from './links.js';
+import { lang, t } from './i18n.js';
 import { OutboxView } from './outbox-view.js';
 
 const $ = id => document.getElementById(id);
@@ -8,12 +9,7 @@ const $ = id => document.getElementById(id);
 const GROUP_WITHIN_MS = 5 * 60 * 1000;
 const TITLE = document.title;
 
-const STATUS_TEXT = {
-  new: 'New room: nobody has joined yet.',
-  active: 'Active room.',
-  closed: 'This room has ended.',
-  damaged: 'This link is damaged.',
-};
+const STATUSES = new Set(['new', 'active', 'closed', 'damaged']);
 
 export class RoomView {
   constructor() {
@@ -51,8 +47,7 @@ export class RoomView {
   }
 
   showStatus(status, participantCount) {
-    const here = status === 'active' ? ` ${participantCount} here.` : '';
-    this.status.textContent = (STATUS_TEXT[status] ?? 'Unknown room state.') + here;
+    this.status.textContent = t(STATUSES.has(status) ? `status.${status}` : 'status.unknown', { count: participantCount });
     document.body.dataset.roomStatus = status;
   }
 
@@ -134,12 +129,12 @@ export class RoomView {
     this.people.replaceChildren(...participants.map(p => {
       const li = document.createElement('li');
       li.dataset.member = p.member;
-      li.textContent = p.nick ?? 'unreadable';
+      li.textContent = p.nick ?? t('people.unreadable');
       if (p.nick === null) li.classList.add('unreadable');
       if (p.member === myMember) {
         const you = document.createElement('span');
         you.className = 'you';
-        you.textContent = ' (you)';
+        you.textContent = t('people.you');
         li.append(you);
       }
       return li;
@@ -157,10 +152,10 @@ export class RoomView {
     meta.className = 'meta';
     const who = document.createElement('span');
     who.className = 'sender';
-    who.textContent = body ? body.nick + (mine ? ' (you)' : '') : 'unreadable';
+    who.textContent = body ? body.nick + (mine ? t('people.you') : '') : t('messages.unreadableSender');
     const time = document.createElement('time');
     time.dateTime = sentAt;
-    time.textContent = new Date(sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    time.textContent = new Date(sentAt).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
     meta.append(who, ' ', time);
     const text = document.createElement('p');
     text.className = 'text';
@@ -168,7 +163,7 @@ export class RoomView {
       text.append(...linkPieces(body.text).map(piece => piece.href ? link(piece) : piece.text));
     } else {
       li.classList.add('unreadable');
-      text.textContent = 'This message is unreadable: it was not encrypted with this link’s key.';
+      text.textContent = t('messages.unreadable');
     }
     li.append(meta, text);
 
@@ -189,7 +184,7 @@ export class RoomView {
     const li = document.createElement('li');
     li.className = 'presence';
     li.dataset.presence = what;
-    li.textContent = `${nick ?? 'Someone whose name is unreadable'} ${what === 'joined' ? 'joined' : 'left'}`;
+    li.textContent = t(what === 'joined' ? 'messages.joined' : 'messages.left', { nick: nick ?? t('messages.someone') });
     const stickToBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 40;
     this.messages.append(li);
     if (stickToBottom) li.scrollIntoView({ block: 'end' });
@@ -205,7 +200,7 @@ export class RoomView {
 
   flashCopyResult(text) {
     this.copyLink.textContent = text;
-    setTimeout(() => { this.copyLink.textContent = 'Copy invite link'; }, 2000);
+    setTimeout(() => { this.copyLink.textContent = t('room.copyLink'); }, 2000);
   }
 }
 
@@ -241,5 +236,5 @@ function previousMessageOf(li) {
 }
 
 function dayOf(ms) {
-  return new Date(ms).toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  return new Date(ms).toLocaleDateString(lang, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 }

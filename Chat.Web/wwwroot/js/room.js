@@ -3,6 +3,7 @@
 import * as capability from './capability.js';
 import * as envelope from './envelope.js';
 import { describeError, errorCode } from './errors.js';
+import { t } from './i18n.js';
 import { Notifier } from './notifier.js';
 import { RoomView } from './room-view.js';
 
@@ -78,7 +79,7 @@ async function start() {
   const secret = envelope.parseSecret(location.hash.slice(1));
   if (!secret) {
     view.showStatus('damaged', 0);
-    view.showNotice('This link is missing its key, or the key is damaged: the part after # must be copied whole. Ask for the link again.');
+    view.showNotice(t('room.linkNoKey'));
     return;
   }
   // The room id is derived from the secret, so a link whose parts do not belong together is damaged
@@ -86,7 +87,7 @@ async function start() {
   if (!await capability.linkMatches(roomId, secret)) {
     secret.fill(0);
     view.showStatus('damaged', 0);
-    view.showNotice('This link is damaged: its key does not belong to its room. Ask for the link again and copy it whole.');
+    view.showNotice(t('room.linkDamaged'));
     return;
   }
   keys = await envelope.deriveKeys(secret, roomId);
@@ -136,7 +137,7 @@ async function openRoom() {
       // Without the unlock the subscribe can only be refused; the reason worth showing is the unlock's.
       const reason = unlockError ?? error;
       if (errorCode(reason) !== 'system.timeout' || attempt >= OPEN_ATTEMPTS) throw reason;
-      view.showNotice('The server is slow to answer; still trying…');
+      view.showNotice(t('room.slow'));
     }
   }
 }
@@ -212,11 +213,11 @@ async function fillGap(from, to) {
     }
     if (to >= from) {
       view.showSendError(to < oldestRead
-        ? `${to - from + 1} earlier messages you missed are not shown.`
-        : `Messages ${from} to ${to} could not be loaded.`);
+        ? t('messages.missedNotShown', { count: to - from + 1 })
+        : t('messages.missedNotLoaded', { from, to }));
     }
   } catch (error) {
-    view.showSendError(`Some messages you missed could not be loaded: ${describeError(error)}`);
+    view.showSendError(t('messages.missedFailed', { reason: describeError(error) }));
   }
 }
 
@@ -420,9 +421,9 @@ function stopBeating() {
 async function copyLink() {
   try {
     await navigator.clipboard.writeText(location.href);
-    view.flashCopyResult('Link copied');
+    view.flashCopyResult(t('room.linkCopied'));
   } catch {
-    view.flashCopyResult('Copy failed: copy the address bar');
+    view.flashCopyResult(t('room.copyFailed'));
   }
 }
 

@@ -122,8 +122,19 @@ public static class ResJson
         ParticipantRemoved removed => (EventSubject(roomId, RoomResourceKind.Participants, "remove"), Remove(removed.Index)),
         MessageAdded added => (EventSubject(roomId, RoomResourceKind.Messages, "add"), Add(added.Index, w => WriteMessageValue(w, added.Message))),
         MessageRemoved removed => (EventSubject(roomId, RoomResourceKind.Messages, "remove"), Remove(removed.Index)),
+        TypingNoticed typing => (EventSubject(roomId, RoomResourceKind.Room, TypingEvent), Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("member", typing.Member);
+            w.WriteBase64String("ciphertext", typing.Box.Ciphertext);
+            w.WriteBase64String("nonce", typing.Box.Nonce);
+            w.WriteEndObject();
+        })),
         _ => throw new ArgumentException($"Unknown change {change.GetType().Name}.", nameof(change)),
     };
+
+    /// <summary>A custom event (no reserved name): gateways forward its payload unchanged to subscribers, keeping nothing.</summary>
+    public const string TypingEvent = "typing";
 
     public static string EventSubject(string roomId, RoomResourceKind kind, string name) =>
         $"event.{RoomResource.RidOf(roomId, kind)}.{name}";

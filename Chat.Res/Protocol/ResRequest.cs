@@ -130,6 +130,8 @@ public static partial class ResRequest
             (RoomResourceKind.Room, "join") => ParseJoin(args, roomId, cid),
             (RoomResourceKind.Room, "heartbeat") => Build(args, a => new Heartbeat(roomId, a.MemberId(), cid)),
             (RoomResourceKind.Room, "leave") => Build(args, a => new LeaveRoom(roomId, a.MemberId())),
+            (RoomResourceKind.Room, "typing") => Build(args, a => new Typing(
+                roomId, a.MemberId(), cid, new EncryptedPayload(a.String("ciphertext"), a.String("nonce")))),
             (RoomResourceKind.Messages, "send") => Build(args, a => new SendMessage(
                 roomId, a.String("id"), a.String("ciphertext"), a.String("nonce"), a.MemberId(), cid)),
             _ => Build(args, a => new GetHistory(roomId, a.Int64("before"), a.Int32("limit"))),
@@ -177,7 +179,7 @@ public static partial class ResRequest
 
     public static bool IsKnownMethod(RoomResourceKind kind, string method) => (kind, method) switch
     {
-        (RoomResourceKind.Room, "join" or "heartbeat" or "leave") => true,
+        (RoomResourceKind.Room, "join" or "heartbeat" or "leave" or "typing") => true,
         (RoomResourceKind.Messages, "send" or "history") => true,
         _ => false,
     };

@@ -129,7 +129,7 @@ public sealed class BrowserChatTests(PostgresFixture postgres, ITestOutputHelper
         // credentials: whoever reads one can unlock the room or act as that member. RES carries them as request
         // params, so each legitimately appears in exactly two places: the proof in the page's
         // auth.room.{id}.unlock frame and the gateway's NATS auth request of the same name, a member key in the
-        // page's member-bound call frames and the gateway's NATS call requests (join, heartbeat, leave,
+        // page's member-bound call frames and the gateway's NATS call requests (join, heartbeat, leave, typing,
         // messages.send). Nowhere else: no HTTP request, no frame the gateway sends, no other NATS message
         // (events, replies, conn.{cid}.token, access and get requests, other calls), no row and no log line.
         var proof = ForbiddenText.Key("the proof", RoomCapability.Proof(roomSecret)).ToList();
@@ -169,7 +169,8 @@ public sealed class BrowserChatTests(PostgresFixture postgres, ITestOutputHelper
     /// <summary>The methods or subjects of member-bound calls, whose params carry a member key.</summary>
     private static bool IsMemberCall(string? methodOrSubject, string roomId) =>
         methodOrSubject is { } m && (m == $"call.room.{roomId}.messages.send"
-            || m == $"call.room.{roomId}.join" || m == $"call.room.{roomId}.heartbeat" || m == $"call.room.{roomId}.leave");
+            || m == $"call.room.{roomId}.join" || m == $"call.room.{roomId}.heartbeat" || m == $"call.room.{roomId}.leave"
+            || m == $"call.room.{roomId}.typing");
 
     private static string Lines(IEnumerable<string> lines) => string.Join('\n', lines);
 

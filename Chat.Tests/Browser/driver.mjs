@@ -647,6 +647,23 @@ const scenarios = {
     return { found, pages: 4 };
   },
 
+  // A writes without sending: B reads "Ada is typing…", A does not see itself; A sends: the line goes.
+  async typing() {
+    const browser = await chromium.launch(launchOptions);
+    const a = await newPage(browser, 'A');
+    const { b } = await twoTalking(browser, a);
+    await a.locator('#text').pressSequentially(args.draft, { delay: 10 });
+    await b.waitForFunction(n => document.querySelector('#typing').textContent.startsWith(n), args.nickA, WAIT);
+    const shownToB = await b.textContent('#typing');
+    const shownToA = await a.textContent('#typing');
+    await a.press('#text', 'Enter');
+    await waitForText(b, args.draft);
+    await b.waitForFunction(() => document.querySelector('#typing').textContent === '', null, WAIT);
+    const afterMessage = await b.textContent('#typing');
+    await browser.close();
+    return { shownToB, shownToA, afterMessage };
+  },
+
   // B is cut off while A writes more than the room's window: after the reconnect B shows every message,
   // in order, none skipped.
   async missed() {

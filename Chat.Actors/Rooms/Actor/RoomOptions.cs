@@ -16,6 +16,15 @@ public sealed record RoomOptions
 
     public const int NonceBytes = 12;
 
+    /// <summary>
+    /// Largest decoded typing notice: the page seals a version and a time, nothing a person wrote, padded
+    /// like every box to 256 bytes, plus the 16-byte tag.
+    /// </summary>
+    public const int MaxTypingBytes = 512;
+
+    /// <summary>Each member's typing notices are relayed at most this often; the page sends one every 3 s while someone writes.</summary>
+    public static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>How long an empty active room waits for someone to come back before it ends for good.</summary>
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -18,6 +18,9 @@ public sealed record MemberSeen(string Member, string? Cid, DateTimeOffset At) :
 /// </summary>
 public sealed record MemberSent(string Member, string? Cid, int Bytes, DateTimeOffset At) : IRoomEvent;
 
+/// <summary>A member's typing notice, relayed as it is; it counts as a sign of life.</summary>
+public sealed record MemberTyping(string Member, string? Cid, SealedBox Box, DateTimeOffset At) : IRoomEvent;
+
 public enum DepartureReason
 {
     Left,

@@ -16,3 +16,6 @@ public sealed record ParticipantRemoved(int Index) : RoomChange;
 public sealed record MessageAdded(int Index, StoredMessage Message) : RoomChange;
 
 public sealed record MessageRemoved(int Index) : RoomChange;
+
+/// <summary>A member is typing: a custom event on the room's model, for subscribers only, never part of any resource's data.</summary>
+public sealed record TypingNoticed(string Member, SealedBox Box) : RoomChange;

@@ -18,6 +18,7 @@ public interface IWithRoomId
 [JsonDerivedType(typeof(JoinRoom), "join")]
 [JsonDerivedType(typeof(Heartbeat), "heartbeat")]
 [JsonDerivedType(typeof(LeaveRoom), "leave")]
+[JsonDerivedType(typeof(Typing), "typing")]
 [JsonDerivedType(typeof(SendMessage), "send")]
 [JsonDerivedType(typeof(GetHistory), "history")]
 [JsonDerivedType(typeof(ConnectionClosed), "connectionClosed")]
@@ -34,6 +35,13 @@ public sealed record JoinRoom(string RoomId, string? Member, string? Cid, Encryp
 public sealed record Heartbeat(string RoomId, string? Member, string? Cid) : IRoomCommand;
 
 public sealed record LeaveRoom(string RoomId, string? Member) : IRoomCommand;
+
+/// <summary>
+/// A member is writing (docs/architecture.md, "Presence"): relayed to subscribers as the custom event
+/// <c>event.room.{id}.typing</c>, never stored. <see cref="Box"/> is sealed under the room key, so only
+/// link holders can read it or make one the others accept.
+/// </summary>
+public sealed record Typing(string RoomId, string? Member, string? Cid, EncryptedPayload? Box) : IRoomCommand;
 
 /// <summary>A message to store; <see cref="Cid"/> is the sender's connection, as the gateway put it in the request.</summary>
 public sealed record SendMessage(string RoomId, string? Id, string? Ciphertext, string? Nonce, string? Member, string? Cid = null) : IRoomCommand

@@ -39,6 +39,13 @@ public static class RoomErrors
         return new RoomRejected(RateLimited, string.Create(CultureInfo.InvariantCulture, $"{whose} Retry in {ms} ms."), retryAfter);
     }
 
+    /// <summary>A typing notice sooner than <see cref="RoomOptions.TypingInterval"/> after the member's last one.</summary>
+    public static RoomRejected TypingTooOften(TimeSpan retryAfter)
+    {
+        var ms = (long)Math.Ceiling(retryAfter.TotalMilliseconds);
+        return new RoomRejected(RateLimited, string.Create(CultureInfo.InvariantCulture, $"One typing notice per second. Retry in {ms} ms."), retryAfter);
+    }
+
     public static readonly RoomRejected JournalUnavailable =
         new(Unavailable, "The message was not stored; retry with the same id.");
 }

@@ -23,6 +23,7 @@ public sealed partial record RoomState
             {
                 Budgets = Budgets.Spent(sent.Member, sent.Cid, sent.Bytes, sent.At, Options),
             },
+            MemberTyping typing => ApplyTyping(typing, changes),
             MemberDeparted departed => ApplyDeparture(departed, changes),
             _ => throw new ArgumentException($"Unknown room event {e.GetType().Name}.", nameof(e)),
         };
@@ -33,6 +34,12 @@ public sealed partial record RoomState
         }
 
         return next;
+    }
+
+    private RoomState ApplyTyping(MemberTyping typing, List<RoomChange>? changes)
+    {
+        changes?.Add(new TypingNoticed(typing.Member, typing.Box));
+        return UpdateMember(typing.Member, m => m with { Cid = typing.Cid ?? m.Cid, LastSeen = Later(m.LastSeen, typing.At), LastTyping = typing.At });
     }
 
     private RoomState ApplyMessage(MessageAppended appended, List<RoomChange>? changes)

@@ -14,6 +14,7 @@ public sealed partial record RoomState
         SendMessage send => DecideSend(send, now),
         Heartbeat heartbeat => DecideHeartbeat(heartbeat, now),
         LeaveRoom leave => DecideLeave(leave),
+        Typing typing => DecideTyping(typing, now),
         GetHistory history => DecideHistory(history),
         ConnectionClosed closed => DecideConnectionClosed(closed),
         ExpireMembers => DecideExpiry(now),
@@ -124,6 +125,42 @@ public sealed partial record RoomState
         return FindMember(heartbeat.Member!) is null
             ? Decision.Answer(RoomErrors.MemberNotJoined)
             : Decision.Of(Done.Instance, new MemberSeen(heartbeat.Member!, heartbeat.Cid, now));
+    }
+
+    private Decision DecideTyping(Typing typing, DateTimeOffset now)
+    {
+        if (Status == RoomStatus.Closed)
+        {
+            return Decision.Answer(RoomErrors.RoomClosed);
+        }
+
+        if (InvalidMember(typing.Member) is { } badMember)
+        {
+            return Decision.Answer(badMember);
+        }
+
+        if (typing.Box is null)
+        {
+            return Decision.Answer(RoomErrors.Invalid("ciphertext and nonce are required."));
+        }
+
+        if (SealedBoxParser.TryParse(typing.Box.Ciphertext, typing.Box.Nonce, RoomOptions.MaxTypingBytes, "typing notice", out var box) is { } badBox)
+        {
+            return Decision.Answer(badBox);
+        }
+
+        if (FindMember(typing.Member!) is not { } member)
+        {
+            return Decision.Answer(RoomErrors.MemberNotJoined);
+        }
+
+        // Every subscriber gets each notice: one per member per interval, whatever a client sends.
+        if (member.LastTyping is { } last && now - last < RoomOptions.TypingInterval)
+        {
+            return Decision.Answer(RoomErrors.TypingTooOften(RoomOptions.TypingInterval - (now - last)));
+        }
+
+        return Decision.Of(Done.Instance, new MemberTyping(member.Id, typing.Cid, box, now));
     }
 
     private Decision DecideLeave(LeaveRoom leave)

@@ -62,6 +62,17 @@ export async function openProfile(keys, member, box) {
   return body && typeof body.nick === 'string' ? body.nick : null;
 }
 
+/** A typing notice: a time only, under the profile key, bound to its purpose, room and member. */
+export async function sealTyping(keys, member, at, nonce = newNonce()) {
+  return seal(keys.profile, JSON.stringify({ v: 1, at }), `${VERSION}/typing|${keys.roomId}|${member}`, nonce);
+}
+
+/** The notice's time, or null when it is unreadable (another key, another member, a profile passed off as a notice). */
+export async function openTyping(keys, member, box) {
+  const body = await open(keys.profile, box, `${VERSION}/typing|${keys.roomId}|${member}`);
+  return body && typeof body.at === 'string' ? body.at : null;
+}
+
 export function newNonce() {
   return crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
 }

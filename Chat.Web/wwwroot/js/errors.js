@@ -11,3 +11,9 @@ export function describeError(error) {
 export function errorCode(error) {
   return error && typeof error.code === 'string' ? error.code : null;
 }
+
+// The wait a room.rateLimited refusal asks for, or Infinity when it names none.
+export function retryAfterMs(error) {
+  const ms = error?.data?.retryAfterMs;
+  return Number.isFinite(ms) && ms >= 0 ? ms : Infinity;
+}

@@ -29,6 +29,7 @@ export class RoomView {
     this.reconnecting = $('reconnecting');
     this.outbox = new OutboxView($('outbox'));
     this.copyLink = $('copy-link');
+    this.typing = $('typing');
     this.rendered = new Map(); // seq -> <li>
     this.unread = 0;
   }
@@ -67,7 +68,7 @@ export class RoomView {
     };
   }
 
-  showRoom({ onSend, onLoadOlder }) {
+  showRoom({ onSend, onLoadOlder, onTyping }) {
     this.joinForm.hidden = true;
     this.room.hidden = false;
     this.copyLink.hidden = false;
@@ -82,6 +83,9 @@ export class RoomView {
         this.sendForm.requestSubmit();
       }
     };
+    this.text.oninput = () => {
+      if (this.text.value.trim()) onTyping();
+    };
     this.loadOlder.onclick = () => onLoadOlder();
     this.text.focus();
   }
@@ -89,6 +93,10 @@ export class RoomView {
   hideRoom() {
     this.room.hidden = true;
     this.joinForm.hidden = true;
+  }
+
+  hasDraft() {
+    return this.text.value.trim() !== '';
   }
 
   clearComposer() {
@@ -188,6 +196,12 @@ export class RoomView {
     const stickToBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 40;
     this.messages.append(li);
     if (stickToBottom) li.scrollIntoView({ block: 'end' });
+  }
+
+  /** nicks: who is writing now, in the order they started; empty hides the line. */
+  showTyping(nicks) {
+    this.typing.textContent = nicks.length === 0 ? ''
+      : t(nicks.length === 1 ? 'typing.one' : 'typing.many', { nick: nicks[0], nicks: nicks.join(', ') });
   }
 
   oldestSeq() {

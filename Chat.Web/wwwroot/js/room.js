@@ -2,10 +2,11 @@
 // every message and nickname sealed and opened here (docs/architecture.md: lifecycle, presence, envelope, capability).
 import * as capability from './capability.js';
 import * as envelope from './envelope.js';
-import { describeError, errorCode } from './errors.js';
+import { describeError, errorCode, retryAfterMs } from './errors.js';
 import { t } from './i18n.js';
 import { Notifier } from './notifier.js';
 import { RoomView } from './room-view.js';
+import { TypingLine } from './typing.js';
 
 const CALL_TIMEOUT_MS = 10000;
 const OPEN_ATTEMPTS = 3;
@@ -167,7 +168,7 @@ async function join(nick) {
   await call(rid, 'join', { memberKey: me.memberKey, profile });
   joined = true;
   view.showNotice('');
-  view.showRoom({ onSend: send, onLoadOlder: loadOlder });
+  view.showRoom({ onSend: send, onLoadOlder: loadOlder, onTyping: () => typing.writing() });
   followCollections();
 }
 
@@ -188,6 +189,7 @@ function followCollections() {
     showMessage(item, true);
   });
   room.messages.on('remove', () => {}); // the window moved on; what was shown stays shown
+  room.on('typing', notice => typing.noticed(notice));
   renderPeople();
   for (const item of room.messages) {
     newestSeen = Math.max(newestSeen, item.seq);
@@ -272,6 +274,7 @@ async function showMessage(item, live = false) {
   // The server stamps the sender it authenticated; the member in the body is only what the sender wrote.
   const sender = item.member ?? body?.member;
   const mine = me !== null && sender === me.member;
+  if (live && body) typing.messageFrom(sender, body.sentAt);
   view.addMessage({ seq: item.seq, sentAt: item.sentAt, body, sender, mine });
   if (live && !mine) {
     view.noteArrival();
@@ -306,6 +309,7 @@ async function send(text) {
   }
   view.showSendError('');
   view.clearComposer();
+  typing.messageSent();
   unsent.set(id, { text, box });
   view.outbox.add(id, text);
   queueDelivery(id);
@@ -373,12 +377,6 @@ async function deliver(id, box, onWaiting) {
   }
 }
 
-// The wait a room.rateLimited refusal asks for, or Infinity when it names none.
-function retryAfterMs(error) {
-  const ms = error?.data?.retryAfterMs;
-  return Number.isFinite(ms) && ms >= 0 ? ms : Infinity;
-}
-
 async function beat() {
   if (!joined || !client) return;
   try {
@@ -426,6 +424,25 @@ async function copyLink() {
     view.flashCopyResult(t('room.copyFailed'));
   }
 }
+
+const typing = new TypingLine({
+  announce: async () => {
+    if (!joined) return;
+    const box = await envelope.sealTyping(keys, me.member, new Date().toISOString());
+    await call(rid, 'typing', { memberKey: me.memberKey, ciphertext: box.ciphertext, nonce: box.nonce });
+  },
+  // A notice opens only with the room's key, for the member the server stamped, who must be present.
+  read: async notice => {
+    const member = notice?.member;
+    if (typeof member !== 'string' || member === me?.member || !keys) return null;
+    const at = await envelope.openTyping(keys, member, notice);
+    const present = at && room.participants.toArray().find(p => p.member === member);
+    const nick = present && await nickOf(present);
+    return nick ? { member, nick, at } : null;
+  },
+  show: nicks => view.showTyping(nicks),
+  hasDraft: () => view.hasDraft(),
+});
 
 // This tab's member key (kept, or new) and the member id it stands for, as the participants list shows it.
 async function member() {

@@ -61,6 +61,9 @@ export default {
   'composer.send': 'Send',
   'composer.reconnecting': 'Reconnecting… your messages are kept and will be sent as soon as the room answers again.',
 
+  'typing.one': '{nick} is typing…',
+  'typing.many': '{nicks} are typing…',
+
   'outbox.label': 'Your messages not sent yet',
   'outbox.sending': 'Sending…',
   'outbox.waiting': 'Waiting for the room to answer; it will be sent then.',

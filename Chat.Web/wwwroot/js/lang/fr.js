@@ -61,6 +61,9 @@ export default {
   'composer.send': 'Envoyer',
   'composer.reconnecting': 'Reconnexion… vos messages sont gardés et partiront dès que le salon répondra.',
 
+  'typing.one': '{nick} écrit…',
+  'typing.many': '{nicks} écrivent…',
+
   'outbox.label': 'Vos messages pas encore envoyés',
   'outbox.sending': 'Envoi…',
   'outbox.waiting': 'En attente de la réponse du salon ; il partira alors.',

@@ -63,6 +63,8 @@ public sealed partial class BrowserReadingTests(PostgresFixture postgres, ITestO
         var title = result["titleBefore"]!.GetValue<string>();
         result["titleAway"]!.GetValue<string>().Should().Be($"(3) {title}", "three messages came while the tab was in the background");
         result["titleBack"]!.GetValue<string>().Should().Be(title, "the count clears when the person looks again");
+        result["iconAway"]!.GetValue<string>().Should().Be("/favicon-unread.svg", "the tab's icon shows that something arrived");
+        result["iconBack"]!.GetValue<string>().Should().Be("/favicon.svg");
 
         var light = Luminance(result["light"]!.GetValue<string>());
         var dark = Luminance(result["dark"]!.GetValue<string>());

@@ -498,8 +498,11 @@ const scenarios = {
     for (const text of args.whileAway) await send(a, text);
     await b.waitForFunction(n => document.title.startsWith(`(${n}) `), args.whileAway.length, WAIT);
     const titleAway = await b.title();
+    const icon = () => b.evaluate(() => new URL(document.querySelector('link[rel=icon]').href).pathname);
+    const iconAway = await icon();
     await setVisibility('visible');
     const titleBack = await b.title();
+    const iconBack = await icon();
 
     const background = () => b.evaluate(() => getComputedStyle(document.querySelector('.conversation')).backgroundColor);
     await b.emulateMedia({ colorScheme: 'light' });
@@ -508,7 +511,7 @@ const scenarios = {
     const dark = await background();
     if (args.screenshots) await b.screenshot({ path: `${args.screenshots}/room-dark.png` });
     await browser.close();
-    return { grouping, metaShown, days, afterReload, afterLeaving, links, linkText, titleBefore, titleAway, titleBack, light, dark };
+    return { grouping, metaShown, days, afterReload, afterLeaving, links, linkText, titleBefore, titleAway, titleBack, iconAway, iconBack, light, dark };
   },
 
   // Notifications while B's tab is hidden, as B chooses them: none by default, "a message arrived" without

@@ -30,21 +30,28 @@ export class RoomView {
     this.outbox = new OutboxView($('outbox'));
     this.copyLink = $('copy-link');
     this.typing = $('typing');
+    this.icon = document.querySelector('link[rel=icon]');
     this.rendered = new Map(); // seq -> <li>
     this.unread = 0;
   }
 
-  /** A message from someone else arrived: counted in the title while the tab is in the background. */
+  /**
+   * A message from someone else arrived: counted in the title while the tab is in the background, and
+   * the icon gets a dot (the CSP allows images from this site only, so there is one such icon, not one
+   * per count).
+   */
   noteArrival() {
     if (document.visibilityState !== 'hidden') return;
     this.unread++;
     document.title = `(${this.unread}) ${TITLE}`;
+    this.icon.href = '/favicon-unread.svg';
   }
 
   /** The person is looking again. */
   clearUnread() {
     this.unread = 0;
     document.title = TITLE;
+    this.icon.href = '/favicon.svg';
   }
 
   showStatus(status, participantCount) {

@@ -15,13 +15,17 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY Chat.Actors/Chat.Actors.csproj Chat.Actors/
 COPY Chat.Client/Chat.Client.csproj Chat.Client/
+COPY Chat.Nats/Chat.Nats.csproj Chat.Nats/
 COPY Chat.Res/Chat.Res.csproj Chat.Res/
+COPY Chat.Gateway/Chat.Gateway.csproj Chat.Gateway/
 COPY Chat.Web/Chat.Web.csproj Chat.Web/package.json Chat.Web/package-lock.json Chat.Web/
 RUN dotnet restore Chat.Web/Chat.Web.csproj
 COPY schema/ schema/
 COPY Chat.Actors/ Chat.Actors/
 COPY Chat.Client/ Chat.Client/
+COPY Chat.Nats/ Chat.Nats/
 COPY Chat.Res/ Chat.Res/
+COPY Chat.Gateway/ Chat.Gateway/
 COPY Chat.Web/ Chat.Web/
 RUN dotnet publish Chat.Web/Chat.Web.csproj -c Release --no-restore -o /app
 

@@ -1,5 +1,5 @@
 using Chat.Actors.Hosting;
-using Chat.Res.Gateway;
+using Chat.Gateway;
 using Chat.Res.Hosting;
 using Chat.Web.Health;
 using Chat.Web.Page;

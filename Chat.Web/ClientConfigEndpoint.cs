@@ -1,5 +1,5 @@
 using Chat.Actors.Rooms;
-using Chat.Res.Gateway;
+using Chat.Gateway;
 using Chat.Web.Page;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using Chat.Actors.Rooms;
-using Chat.Res.Gateway;
+using Chat.Gateway;
+using Chat.Nats;
 using Chat.Res.Service;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -7,7 +8,7 @@ using OpenTelemetry.Metrics;
 namespace Chat.Web;
 
 /// <summary>
-/// OpenTelemetry metrics: the rooms' and gateway's meters, ASP.NET Core and the runtime. They are
+/// OpenTelemetry metrics: the rooms', the service's, the gateway's and the NATS connections' meters, ASP.NET Core and the runtime. They are
 /// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and collected for nothing otherwise.
 /// </summary>
 public static class Telemetry
@@ -15,7 +16,7 @@ public static class Telemetry
     public static IServiceCollection AddChatTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var metrics = services.AddOpenTelemetry().WithMetrics(builder => builder
-            .AddMeter(RoomMetrics.MeterName, GatewayMetrics.MeterName, ResServiceMetrics.MeterName)
+            .AddMeter(RoomMetrics.MeterName, ResServiceMetrics.MeterName, GatewayMetrics.MeterName, NatsMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation());
         if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

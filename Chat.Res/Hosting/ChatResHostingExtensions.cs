@@ -1,4 +1,5 @@
 using Chat.Actors.Rooms;
+using Chat.Nats;
 using Chat.Res.Service;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,10 +21,10 @@ public static class ChatResHostingExtensions
     {
         services.AddOptions<ResOptions>().Bind(configuration.GetSection(ResOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResOptions>, ResOptionsValidator>());
-        services.TryAddSingleton<NatsConnectionEvents>();
+        services.AddChatNats(configuration);
         services.TryAddSingleton<INatsConnection>(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<ResOptions>>().Value;
+            var options = provider.GetRequiredService<IOptions<NatsOptions>>().Value;
             var connection = new NatsConnection(options.ConnectionOptions("chat-node", provider.GetRequiredService<ILoggerFactory>()));
             provider.GetRequiredService<NatsConnectionEvents>().Watch(connection, NatsConnectionEvents.Service);
             return connection;

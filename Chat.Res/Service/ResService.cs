@@ -4,7 +4,7 @@ using Akka.Hosting;
 using Chat.Actors.Hosting;
 using Chat.Actors.Rooms;
 using Chat.Client.Envelope;
-using Chat.Res.Diagnostics;
+using Chat.Nats;
 using Chat.Res.Hosting;
 using Chat.Res.Protocol;
 using Microsoft.Extensions.Hosting;
@@ -55,7 +55,7 @@ public sealed partial class ResService(
         // The server has our subscriptions once it answers a ping: only then may gateways re-fetch.
         await nats.PingAsync(stoppingToken);
         outbox.Publish(NatsRoomOutput.SystemReset, ResJson.ResetAllRooms);
-        LogServing(logger, options.Value.Url, group);
+        LogServing(logger, nats.Opts.Url, group);
         nats.ConnectionOpened += OnReconnectedAsync;
         try
         {

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Chat.Actors.Hosting;
 using Chat.Actors.Rooms;
-using Chat.Res.Gateway;
+using Chat.Gateway;
 using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 

@@ -3,7 +3,8 @@ using System.Reflection;
 using Chat.Actors.Hosting;
 using Chat.Actors.ReadModel;
 using Chat.Actors.Rooms;
-using Chat.Res.Gateway;
+using Chat.Gateway;
+using Chat.Nats;
 using Chat.Res.Hosting;
 
 namespace Chat.Tests.Deployment;
@@ -23,6 +24,7 @@ internal static class NodeConfigurationKeys
         (ProjectionOptions.Section, typeof(ProjectionOptions)),
         (GatewayOptions.Section, typeof(GatewayOptions)),
         (ResOptions.Section, typeof(ResOptions)),
+        (NatsOptions.Section, typeof(NatsOptions)),
     ];
 
     public static bool IsBound(string key)

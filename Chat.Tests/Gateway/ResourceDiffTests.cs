@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Chat.Res.Gateway;
+using Chat.Gateway;
 
 namespace Chat.Tests.Gateway;
 

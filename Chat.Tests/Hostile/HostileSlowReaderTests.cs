@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Chat.Res.Gateway;
+using Chat.Gateway;
 using Chat.Tests.Gateway;
 using Chat.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
+using Chat.Nats;
 using Chat.Actors.Rooms;
-using Chat.Res.Gateway;
+using Chat.Gateway;
 using Chat.Res.Hosting;
 using Chat.Tests.Gateway;
 using Chat.Tests.Infrastructure;

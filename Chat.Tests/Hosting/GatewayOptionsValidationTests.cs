@@ -1,4 +1,4 @@
-using Chat.Res.Gateway;
+using Chat.Gateway;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

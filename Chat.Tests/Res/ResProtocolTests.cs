@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Chat.Actors.Rooms;
 using MemberKey = Chat.Client.Envelope.MemberKey;
+using Chat.Nats;
 using Chat.Res.Hosting;
 using Chat.Res.Protocol;
 
@@ -190,19 +191,26 @@ public sealed class ResProtocolTests
     }
 
     [Theory]
-    [InlineData("Url", "http://x", "Nats:Url")]
     [InlineData("QueueGroup", "a b", "Nats:QueueGroup")]
     [InlineData("QueueGroup", "a.b", "Nats:QueueGroup")]
     [InlineData("SlowReplyTimeout", "00:00:02", "Nats:SlowReplyTimeout")]
-    [InlineData("PendingRequests", "1", "Nats:PendingRequests")]
-    public void BadNatsOptions_AreRefusedNamingTheKey(string property, string value, string key)
+    [InlineData("OutboxCapacity", "1", "Nats:OutboxCapacity")]
+    public void BadServiceOptions_AreRefusedNamingTheKey(string property, string value, string key)
     {
-        var options = new ResOptions();
-        var prop = typeof(ResOptions).GetProperty(property)!;
-        prop.SetValue(options, prop.PropertyType == typeof(TimeSpan) ? TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
-            : prop.PropertyType == typeof(int) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : value);
+        var result = new ResOptionsValidator().Validate(null, WithProperty(new ResOptions(), property, value));
 
-        var result = new ResOptionsValidator().Validate(null, options);
+        result.Failed.Should().BeTrue();
+        result.FailureMessage.Should().Contain(key);
+    }
+
+    [Theory]
+    [InlineData("Url", "http://x", "Nats:Url")]
+    [InlineData("Url", "not a url", "Nats:Url")]
+    [InlineData("PendingRequests", "1", "Nats:PendingRequests")]
+    [InlineData("ReconnectWait", "00:00:00", "Nats:ReconnectWait")]
+    public void BadConnectionOptions_AreRefusedNamingTheKey(string property, string value, string key)
+    {
+        var result = new NatsOptionsValidator().Validate(null, WithProperty(new NatsOptions(), property, value));
 
         result.Failed.Should().BeTrue();
         result.FailureMessage.Should().Contain(key);
@@ -212,5 +220,14 @@ public sealed class ResProtocolTests
     public void DefaultNatsOptions_AreValid()
     {
         new ResOptionsValidator().Validate(null, new ResOptions()).Succeeded.Should().BeTrue();
+        new NatsOptionsValidator().Validate(null, new NatsOptions()).Succeeded.Should().BeTrue();
+    }
+
+    private static T WithProperty<T>(T options, string property, string value)
+    {
+        var prop = typeof(T).GetProperty(property)!;
+        prop.SetValue(options, prop.PropertyType == typeof(TimeSpan) ? TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
+            : prop.PropertyType == typeof(int) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : value);
+        return options;
     }
 }

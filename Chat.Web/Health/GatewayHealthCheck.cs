@@ -1,4 +1,4 @@
-using Chat.Res.Gateway;
+using Chat.Gateway;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Chat.Web.Health;

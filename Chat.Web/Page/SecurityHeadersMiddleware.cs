@@ -1,4 +1,4 @@
-using Chat.Res.Gateway;
+using Chat.Gateway;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Web.Page;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using NATS.Client.Core;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>
 /// <c>conn.*.token</c> events for the gateway's connections. A service publishes the token event

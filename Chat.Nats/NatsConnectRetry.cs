@@ -2,13 +2,13 @@ using NATS.Client.Core;
 using Polly;
 using Polly.Retry;
 
-namespace Chat.Res.Hosting;
+namespace Chat.Nats;
 
 /// <summary>
 /// NATS may come up after the node (compose, one-machine scripts) or answer slowly on a busy machine: the
 /// service's and the gateway's connections both keep trying for about a minute before the node gives up.
 /// </summary>
-internal static class NatsConnectRetry
+public static class NatsConnectRetry
 {
     public static readonly ResiliencePipeline Pipeline = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using NATS.Client.Core;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>Who receives a cached resource's events: a client connection.</summary>
 public interface IResourceListener

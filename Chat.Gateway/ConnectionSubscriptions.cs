@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>
 /// What one client connection holds, as Resgate keeps it: direct subscriptions (counted, with the

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 
-namespace Chat.Res.Diagnostics;
+namespace Chat.Nats;
 
 /// <summary>
 /// Client mistakes (malformed frames, refused requests, limits reached) are not the operator's
@@ -10,7 +10,7 @@ namespace Chat.Res.Diagnostics;
 /// </summary>
 public sealed partial class BadInputLog : IDisposable
 {
-    private static readonly Meter Meter = new(Gateway.GatewayMetrics.MeterName);
+    private static readonly Meter Meter = new(NatsMetrics.MeterName);
     private static readonly Counter<long> Refused = Meter.CreateCounter<long>(
         "chat.res.bad_requests", unit: "{request}", description: "Requests refused as malformed or over a limit.");
 

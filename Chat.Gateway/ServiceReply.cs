@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>A service's answer: a result, a resource reference (<c>{"resource":{"rid"}}</c>), or an error.</summary>
 public sealed record ServiceReply(JsonNode? Result, ResError? Error, string? ResourceRid = null)

@@ -1,10 +1,10 @@
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using System.Threading.RateLimiting;
-using Chat.Res.Diagnostics;
+using Chat.Nats;
 using Microsoft.Extensions.Logging;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>
 /// One client connection: reads frames within the connection's limits and answers each request.

@@ -2,15 +2,14 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.RateLimiting;
-using Chat.Res.Diagnostics;
-using Chat.Res.Hosting;
+using Chat.Nats;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>
 /// The embedded gateway: speaks the RES client protocol to browsers over WebSocket and the RES
@@ -39,7 +38,7 @@ public sealed partial class ResGateway : BackgroundService
 
     public ResGateway(
         IOptions<GatewayOptions> options,
-        IOptions<ResOptions> nats,
+        IOptions<NatsOptions> nats,
         NatsConnectionEvents connectionEvents,
         ILoggerFactory loggers)
     {

@@ -1,11 +1,11 @@
 using System.Diagnostics.Metrics;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>The gateway's instruments (meter <c>Chat.Res</c>).</summary>
 public static class GatewayMetrics
 {
-    public const string MeterName = "Chat.Res";
+    public const string MeterName = "Chat.Gateway";
 
     private static readonly Meter Meter = new(MeterName);
 

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>One connection's share of the gateway's per-connection request budgets.</summary>
 internal sealed class ConnectionRate(PartitionedRateLimiter<string> limiter, string cid) : RateLimiter

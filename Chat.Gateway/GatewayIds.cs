@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 internal static class GatewayIds
 {

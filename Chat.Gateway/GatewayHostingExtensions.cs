@@ -1,4 +1,4 @@
-using Chat.Res.Hosting;
+using Chat.Nats;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 public static class GatewayHostingExtensions
 {
@@ -18,9 +18,7 @@ public static class GatewayHostingExtensions
     {
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
-        services.AddOptions<ResOptions>().Bind(configuration.GetSection(ResOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResOptions>, ResOptionsValidator>());
-        services.TryAddSingleton<NatsConnectionEvents>();
+        services.AddChatNats(configuration);
         services.AddSingleton<ResGateway>();
         services.AddHostedService(provider => provider.GetRequiredService<ResGateway>());
         return services;

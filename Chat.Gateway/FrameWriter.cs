@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>
 /// The one writer of a client's socket: frames are queued without blocking and written in order.

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using NATS.Client.Core;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>
 /// One cache of resources per gateway, shared by all connections, as in Resgate: a resource is

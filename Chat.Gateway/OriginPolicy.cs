@@ -1,4 +1,4 @@
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>
 /// Which web pages may open the gateway's WebSocket. Browsers let any page open a WebSocket to any

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Chat.Res.Gateway;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 
-namespace Chat.Res.Hosting;
+namespace Chat.Nats;
 
 /// <summary>
 /// Counts every time one of this node's NATS connections (the service's, the gateway's) is lost.
@@ -16,7 +15,7 @@ public sealed partial class NatsConnectionEvents(ILogger<NatsConnectionEvents> l
     public const string Service = "service";
     public const string Gateway = "gateway";
 
-    private static readonly Meter Meter = new(GatewayMetrics.MeterName);
+    private static readonly Meter Meter = new(NatsMetrics.MeterName);
     private static readonly Counter<long> Disconnected = Meter.CreateCounter<long>(
         "chat.nats.disconnects", unit: "{disconnect}", description: "Times one of the node's NATS connections was lost.");
 

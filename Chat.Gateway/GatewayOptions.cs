@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>
 /// The embedded RES gateway, bound from <c>Chat:Gateway</c>. With <see cref="Url"/> set the node runs

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>A RES error as clients and services exchange it: <c>{"code","message","data"?}</c>.</summary>
 public sealed record ResError(string Code, string Message, JsonNode? Data = null)

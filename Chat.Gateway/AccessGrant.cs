@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>A service's answer to <c>access.{rid}</c>: may the connection get it, and which methods may it call.</summary>
 public sealed record AccessGrant(bool Get, string Call)

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>The events that turn a cached resource into its freshly fetched state (after system.reset).</summary>
 public static class ResourceDiff

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>RES client protocol frames as bytes.</summary>
 internal static class Frames

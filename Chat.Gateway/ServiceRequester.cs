@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using NATS.Client.Core;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>
 /// Sends RES service requests the way Resgate does: a fresh inbox per request, a deadline that a

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>
 /// The token services have set for one connection (<c>conn.{cid}.token</c>), sent with every access,

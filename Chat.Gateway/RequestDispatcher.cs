@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Chat.Res.Gateway;
+namespace Chat.Gateway;
 
 /// <summary>
 /// What each client request does, as Resgate does it: access checks, subscribe with reference

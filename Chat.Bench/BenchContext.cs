@@ -1,3 +1,4 @@
+using Chat.Testing.Res;
 using Chat.Bench.Host;
 using Chat.Bench.Report;
 using Chat.Bench.Res;
@@ -6,13 +7,13 @@ using Chat.Testing;
 namespace Chat.Bench;
 
 /// <summary>What every scenario shares: the profile, the processes this run started, and the results so far.</summary>
-public sealed class BenchContext(BenchProfile profile, BenchPostgres postgres, NatsServer nats, CancellationToken cancellation)
+public sealed class BenchContext(BenchProfile profile, PostgresServer postgres, NatsServer nats, CancellationToken cancellation)
 {
     public const string ChatDatabase = "chat";
 
     public BenchProfile Profile { get; } = profile;
 
-    public BenchPostgres Postgres { get; } = postgres;
+    public PostgresServer Postgres { get; } = postgres;
 
     public NatsServer Nats { get; } = nats;
 

@@ -25,7 +25,7 @@ public static class BenchRun
         };
         Console.CancelKeyPress += onCancel;
 
-        BenchPostgres? postgres = null;
+        PostgresServer? postgres = null;
         NatsServer? nats = null;
 
         // Last resort if the process ends before the finally below ran (e.g. SIGTERM): stop the
@@ -43,7 +43,7 @@ public static class BenchRun
         try
         {
             Progress.Line($"Profile {profile.Name}; {Environment.ProcessorCount} cores; server GC {System.Runtime.GCSettings.IsServerGC}");
-            postgres = await BenchPostgres.StartAsync();
+            postgres = await PostgresServer.StartAsync(PostgresServerOptions.Benchmark);
             nats = await NatsServer.StartAsync();
             Progress.Line($"PostgreSQL {await postgres.VersionAsync()} on 127.0.0.1:{postgres.Port}, nats-server on 127.0.0.1:{nats.Port}");
             context = new BenchContext(profile, postgres, nats, interrupt.Token);
@@ -51,8 +51,8 @@ public static class BenchRun
             await PostgresBaseline.RunAsync(context);
             await NatsBaseline.RunAsync(context);
 
-            await postgres.CreateDatabaseAsync(BenchContext.ChatDatabase);
-            context.Gateway = await ResRequester.ConnectAsync(nats.Url, interrupt.Token);
+            await postgres.CreateNamedDatabaseAsync(BenchContext.ChatDatabase);
+            context.Gateway = await BenchRequesters.ConnectAsync(nats.Url, interrupt.Token);
             var serviceReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await context.Gateway.ListenAsync("system.reset", (_, body, _) =>
             {

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Chat.Nats;
 using NATS.Client.Core;
 
 namespace Chat.Gateway;
@@ -57,9 +57,9 @@ public sealed class ServiceRequester(INatsConnection nats, TimeSpan timeout)
             }
 
             var data = reply.Data ?? [];
-            if (data.Length > 0 && char.IsAsciiLetter((char)data[0]))
+            if (ResPreResponse.Is(data))
             {
-                if (TryReadPreResponse(Encoding.UTF8.GetString(data), out var extension))
+                if (ResPreResponse.TryReadTimeout(Encoding.UTF8.GetString(data), out var extension))
                 {
                     deadline = DateTime.UtcNow + extension;
                 }
@@ -69,26 +69,5 @@ public sealed class ServiceRequester(INatsConnection nats, TimeSpan timeout)
 
             return ServiceReply.Read(data);
         }
-    }
-
-    /// <summary>Reads <c>timeout:"15000"</c>; other keys of a pre-response are ignored, as in Resgate.</summary>
-    internal static bool TryReadPreResponse(string text, out TimeSpan extension)
-    {
-        extension = default;
-        const string key = "timeout:\"";
-        var start = text.IndexOf(key, StringComparison.Ordinal);
-        if (start < 0)
-        {
-            return false;
-        }
-
-        var end = text.IndexOf('"', start + key.Length);
-        if (end < 0 || !long.TryParse(text.AsSpan(start + key.Length, end - start - key.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
-        {
-            return false;
-        }
-
-        extension = TimeSpan.FromMilliseconds(ms);
-        return true;
     }
 }

@@ -166,7 +166,7 @@ public static class WsClientsRun
         {
             try
             {
-                if ((await reply.WaitAsync(ResRequester.RequestTimeout, cancellation))["result"] is null)
+                if ((await reply.WaitAsync(BenchRequesters.RequestTimeout, cancellation))["result"] is null)
                 {
                     errors++;
                 }

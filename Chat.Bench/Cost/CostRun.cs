@@ -27,7 +27,7 @@ public static class CostRun
     {
         var loadAtStart = MachineDescription.LoadAverage();
         var started = DateTimeOffset.UtcNow;
-        await using var postgres = await BenchPostgres.StartAsync();
+        await using var postgres = await PostgresServer.StartAsync(PostgresServerOptions.Benchmark);
         await using var nats = await NatsServer.StartAsync();
         var pids = new Pids(postgres.PostmasterPid(), nats.Pid ?? throw new InvalidOperationException("nats-server is not running."));
         Progress.Line($"PostgreSQL on 127.0.0.1:{postgres.Port} (postmaster pid {pids.Postgres}), nats-server on {nats.Url} (pid {pids.Nats})");
@@ -41,7 +41,7 @@ public static class CostRun
             baseline = await DriveAsync(nats.Url, settings.Rooms, plan, service.Id, pids, new Hooks(), cancellation);
         }
 
-        await postgres.CreateDatabaseAsync(Database);
+        await postgres.CreateNamedDatabaseAsync(Database);
         var connectionString = postgres.ConnectionString(Database);
         Progress.Line($"2. Seeding the journal and the read model: 10,000 events, then {settings.Seed:N0}");
         var reads = await SeedAsync(connectionString, nats.Url, settings.Seed, cancellation);

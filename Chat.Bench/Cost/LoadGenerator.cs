@@ -1,3 +1,4 @@
+using Chat.Testing.Res;
 using System.CommandLine;
 using Chat.Bench.Host;
 using Chat.Bench.Measure;
@@ -33,7 +34,7 @@ public static class LoadGenerator
 
     private static async Task<int> RunAsync(string natsUrl, int roomCount, IReadOnlyList<LoadStep> plan, CancellationToken cancellation)
     {
-        await using var gateway = await ResRequester.ConnectAsync(natsUrl, cancellation);
+        await using var gateway = await BenchRequesters.ConnectAsync(natsUrl, cancellation);
         var watch = new AddEventWatch();
         await gateway.ListenAsync("event.room.*.messages.add", watch.OnEvent);
 

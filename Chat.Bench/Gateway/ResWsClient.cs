@@ -1,40 +1,32 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using Chat.Bench.Measure;
 using Chat.Bench.Res;
 using Chat.Client.Envelope;
+using Chat.Testing.Res;
 
 namespace Chat.Bench.Gateway;
 
 /// <summary>
-/// A page's connection, reduced to what a benchmark needs: the RES client protocol over WebSocket
-/// (numbered requests, responses matched by id) and a callback for every <c>messages.add</c> event
-/// with its arrival time. Buffers are small, as many thousands of these share the client process.
+/// A page's connection, reduced to what a benchmark needs: <see cref="ResWebSocket"/> with small buffers (many
+/// thousands share the client process) and a callback for every <c>messages.add</c> event with its arrival time.
 /// </summary>
 public sealed class ResWsClient : IAsyncDisposable
 {
     private static readonly byte[] AddEventMarker = "messages.add\""u8.ToArray();
 
-    private readonly ClientWebSocket _socket = new();
-    private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonObject>> _waiting = new();
-    private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly Action<ResWsClient, string, byte[], long> _onAdd;
-    private Task _reading = Task.CompletedTask;
-    private int _id;
+    private ResWebSocket _socket = null!;
 
     private ResWsClient(Action<ResWsClient, string, byte[], long> onAdd)
     {
         _onAdd = onAdd;
-        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
     }
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
 
     /// <summary>Set when the gateway closed the connection or it failed.</summary>
-    public bool Dropped { get; private set; }
+    public bool Dropped => _socket.Dropped;
 
     /// <summary>Room this client joined and the member it joined as (set by the scenario).</summary>
     public BenchRoom? Room { get; set; }
@@ -45,10 +37,10 @@ public sealed class ResWsClient : IAsyncDisposable
     public static async Task<ResWsClient> ConnectAsync(Uri uri, Action<ResWsClient, string, byte[], long> onAdd, CancellationToken cancellation)
     {
         var client = new ResWsClient(onAdd);
+        var options = new ResWebSocketOptions { ReceiveBufferBytes = 4096, KeepAliveInterval = TimeSpan.Zero, RequestTimeout = BenchRequesters.RequestTimeout };
+        client._socket = await ResWebSocket.ConnectAsync(uri, options, client.OnFrame, cancellation);
         try
         {
-            await client._socket.ConnectAsync(uri, cancellation);
-            client._reading = client.ReadLoopAsync();
             var version = await client.RequestAsync("version", new JsonObject { ["protocol"] = "1.2.3" });
             if (version["result"] is null)
             {
@@ -59,119 +51,24 @@ public sealed class ResWsClient : IAsyncDisposable
         }
         catch
         {
-            // A failed attempt must not keep its socket: at 10,000 clients descriptors are scarce.
             await client.DisposeAsync();
             throw;
         }
     }
 
-    public async Task<JsonObject> RequestAsync(string method, JsonNode? parameters = null)
-    {
-        var reply = Send(method, parameters, out var sent);
-        await sent;
-        return await reply.WaitAsync(ResRequester.RequestTimeout);
-    }
+    public Task<JsonObject> RequestAsync(string method, JsonNode? parameters = null) => _socket.RequestAsync(method, parameters);
 
     /// <summary>Sends a request and returns with its response still to come.</summary>
-    public Task<JsonObject> Send(string method, JsonNode? parameters, out Task sent)
-    {
-        var id = Interlocked.Increment(ref _id);
-        var waiting = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiting[id] = waiting;
-        var request = new JsonObject { ["id"] = id, ["method"] = method };
-        if (parameters is not null)
-        {
-            request["params"] = parameters;
-        }
+    public Task<JsonObject> Send(string method, JsonNode? parameters, out Task sent) => _socket.Send(method, parameters, out sent);
 
-        sent = SendTextAsync(request.ToJsonString());
-        return waiting.Task;
-    }
-
-    private async Task SendTextAsync(string text)
+    private void OnFrame(ReadOnlySpan<byte> frame, long arrived)
     {
-        // A WebSocket allows one send at a time.
-        await _sending.WaitAsync();
-        try
+        // Only message adds are timed; other events (participants, change) pass by unparsed.
+        if (frame[..Math.Min(frame.Length, 120)].IndexOf(AddEventMarker) >= 0 && MessageIds.FromAddEvent(frame) is { } messageId)
         {
-            await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-        }
-        finally
-        {
-            _sending.Release();
+            _onAdd(this, messageId, frame.ToArray(), arrived);
         }
     }
 
-    private async Task ReadLoopAsync()
-    {
-        var buffer = new byte[4096];
-        var message = new ArrayBufferWriter<byte>(4096);
-        try
-        {
-            while (_socket.State == WebSocketState.Open)
-            {
-                var received = await _socket.ReceiveAsync(buffer, CancellationToken.None);
-                if (received.MessageType == WebSocketMessageType.Close)
-                {
-                    Dropped = true;
-                    break;
-                }
-
-                message.Write(buffer.AsSpan(0, received.Count));
-                if (!received.EndOfMessage)
-                {
-                    continue;
-                }
-
-                var arrived = Clock.Now;
-                var frame = message.WrittenSpan;
-                if (frame.StartsWith("{\"event\""u8))
-                {
-                    // Only message adds are timed; other events (participants, change) pass by unparsed.
-                    if (frame[..Math.Min(frame.Length, 120)].IndexOf(AddEventMarker) >= 0 && MessageIds.FromAddEvent(frame) is { } messageId)
-                    {
-                        _onAdd(this, messageId, frame.ToArray(), arrived);
-                    }
-                }
-                else if (JsonNode.Parse(frame) is JsonObject response && response["id"] is JsonValue idValue
-                    && idValue.TryGetValue<int>(out var id) && _waiting.TryRemove(id, out var waiting))
-                {
-                    waiting.TrySetResult(response);
-                }
-
-                message.Clear();
-            }
-        }
-        catch (WebSocketException)
-        {
-            Dropped = true;
-        }
-        finally
-        {
-            foreach (var waiting in _waiting.Values)
-            {
-                waiting.TrySetException(new WebSocketException("The connection closed."));
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-            }
-
-            await _reading.WaitAsync(TimeSpan.FromSeconds(5));
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or TimeoutException)
-        {
-        }
-
-        _socket.Dispose();
-        _sending.Dispose();
-    }
+    public ValueTask DisposeAsync() => _socket.DisposeAsync();
 }

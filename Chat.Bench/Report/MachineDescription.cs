@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using Chat.Bench.Host;
@@ -18,7 +19,7 @@ public sealed record MachineDescription(
     string LoadAverageAtStart,
     string LoadAverageAtEnd)
 {
-    public static async Task<MachineDescription> DescribeAsync(BenchPostgres postgres, string loadAtStart) => new(
+    public static async Task<MachineDescription> DescribeAsync(PostgresServer postgres, string loadAtStart) => new(
         Environment.ProcessorCount,
         ProcField("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
         Math.Round(MemoryKiB() / 1024.0 / 1024.0, 1),

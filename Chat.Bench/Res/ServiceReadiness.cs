@@ -1,3 +1,4 @@
+using Chat.Testing.Res;
 using System.Text;
 
 namespace Chat.Bench.Res;
@@ -14,7 +15,7 @@ public sealed class ServiceReadiness : IAsyncDisposable
     public static async Task<ServiceReadiness> ListenAsync(string natsUrl, CancellationToken cancellation)
     {
         var readiness = new ServiceReadiness();
-        readiness._requester = await ResRequester.ConnectAsync(natsUrl, cancellation);
+        readiness._requester = await BenchRequesters.ConnectAsync(natsUrl, cancellation);
         Scenarios.NatsBaseline.ServerVersion = readiness._requester.Connection.ServerInfo?.Version ?? "unknown";
         await readiness._requester.ListenAsync("system.reset", (_, body, _) =>
         {

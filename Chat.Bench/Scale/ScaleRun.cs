@@ -37,9 +37,9 @@ public static class ScaleRun
     public static async Task<int> RunAsync(long largest, string outputDirectory, CancellationToken cancellationToken)
     {
         var loadAtStart = MachineDescription.LoadAverage();
-        await using var postgres = await BenchPostgres.StartAsync();
+        await using var postgres = await PostgresServer.StartAsync(PostgresServerOptions.Benchmark);
         await using var nats = await NatsServer.StartAsync();
-        await postgres.CreateDatabaseAsync(Database);
+        await postgres.CreateNamedDatabaseAsync(Database);
         var connectionString = postgres.ConnectionString(Database);
         await using var node = await BenchNode.StartAsync(connectionString, nats.Url, new Dictionary<string, string?> { ["Chat:Projection:Enabled"] = "false" });
 

@@ -28,7 +28,7 @@ public static class PostgresBaseline
             ("durability", "fsync on, synchronous_commit on (PostgreSQL defaults)"),
             ("warm-up / window", $"{p.WarmUp.TotalSeconds} s / {p.BaselineWindow.TotalSeconds} s each"));
 
-        await context.Postgres.CreateDatabaseAsync(Database);
+        await context.Postgres.CreateNamedDatabaseAsync(Database);
         var connectionString = context.Postgres.ConnectionString(Database);
         await SchemaMigrator.MigrateAsync(connectionString, "akka", context.Cancellation);
         var rooms = await CreateRoomsAsync(connectionString);

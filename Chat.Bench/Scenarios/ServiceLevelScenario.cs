@@ -1,3 +1,4 @@
+using Chat.Testing.Res;
 using Chat.Bench.Measure;
 using Chat.Bench.Report;
 using Chat.Bench.Res;

@@ -146,10 +146,6 @@ public static class ResJson
     public static byte[] ResetRoom(string roomId) =>
         Encoding.UTF8.GetBytes($$"""{"resources":["room.{{roomId}}","room.{{roomId}}.>"]}""");
 
-    /// <summary>A pre-response: not JSON, by the protocol's definition; extends the gateway's deadline.</summary>
-    public static byte[] Timeout(TimeSpan extension) =>
-        Encoding.UTF8.GetBytes($"timeout:\"{((long)extension.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}\"");
-
     public static string Timestamp(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 

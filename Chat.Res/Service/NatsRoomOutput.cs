@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Chat.Actors.Rooms;
+using Chat.Nats;
 using Chat.Res.Hosting;
 using Chat.Res.Protocol;
 using Microsoft.Extensions.Options;
@@ -45,7 +46,7 @@ public sealed class NatsRoomOutput(NatsOutbox outbox, IOptions<ResOptions> optio
     {
         if (replyTo.Subject is { } inbox)
         {
-            outbox.Publish(inbox, ResJson.Timeout(_slowReplyTimeout));
+            outbox.Publish(inbox, ResPreResponse.Timeout(_slowReplyTimeout));
         }
     }
 }

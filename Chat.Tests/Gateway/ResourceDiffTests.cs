@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Chat.Gateway;
+using Chat.Nats;
 
 namespace Chat.Tests.Gateway;
 
@@ -75,7 +76,7 @@ public sealed class ResourceDiffTests
     [InlineData("foo:\"1\" timeout:\"2500\"", 2500)]
     public void PreResponses_AreRead(string text, int ms)
     {
-        ServiceRequester.TryReadPreResponse(text, out var extension).Should().BeTrue();
+        ResPreResponse.TryReadTimeout(text, out var extension).Should().BeTrue();
         extension.Should().Be(TimeSpan.FromMilliseconds(ms));
     }
 }

@@ -1,3 +1,5 @@
+using Chat.Testing;
+
 namespace Chat.Tests.Infrastructure;
 
 /// <summary>One PostgreSQL server per test collection, and one fresh database for the fixture.</summary>
@@ -11,7 +13,7 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await PostgresServer.StartAsync();
+        _server = await PostgresServer.StartAsync(PostgresServerOptions.Tests);
         ConnectionString = await _server.CreateDatabaseAsync("chat");
     }
 

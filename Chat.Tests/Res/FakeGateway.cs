@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Chat.Testing.Res;
 using NATS.Client.Core;
 
 namespace Chat.Tests.Res;
@@ -12,61 +13,44 @@ public sealed record Seen(string Subject, string Body)
 }
 
 /// <summary>
-/// Plays Resgate's part over a real nats-server: sends RES requests with a reply inbox and records
-/// every event and system message, so tests can check shapes and order.
+/// Plays Resgate's part over a real nats-server: sends RES requests through the shared <see cref="ResRequester"/> and
+/// records every event and system message, so tests can check shapes and order.
 /// </summary>
 public sealed class FakeGateway : IAsyncDisposable
 {
-    private readonly NatsConnection _nats;
+    private readonly ResRequester _requester;
     private readonly Channel<Seen> _events = Channel.CreateUnbounded<Seen>();
-    private readonly CancellationTokenSource _stop = new();
-    private Task _listening = Task.CompletedTask;
     private int _inbox;
 
-    private FakeGateway(NatsConnection nats)
+    private FakeGateway(ResRequester requester)
     {
-        _nats = nats;
+        _requester = requester;
     }
 
-    public NatsConnection Connection => _nats;
+    public NatsConnection Connection => _requester.Connection;
 
     public static async Task<FakeGateway> ConnectAsync(string url)
     {
-        var nats = new NatsConnection(NatsOpts.Default with
+        var options = NatsOpts.Default with
         {
             Url = url,
             Name = "fake-gateway",
             ReconnectWaitMin = TimeSpan.FromMilliseconds(10),
             ReconnectWaitMax = TimeSpan.FromMilliseconds(10),
             ReconnectJitter = TimeSpan.Zero,
-        });
-        await nats.ConnectAsync();
-        var gateway = new FakeGateway(nats);
-        var events = await nats.SubscribeCoreAsync<byte[]>("event.>");
-        var system = await nats.SubscribeCoreAsync<byte[]>("system.>");
-        await nats.PingAsync();
-        gateway._listening = Task.WhenAll(gateway.Pump(events), gateway.Pump(system));
+        };
+        var gateway = new FakeGateway(await ResRequester.ConnectAsync(options, TimeSpan.FromSeconds(15)));
+        await gateway._requester.ListenAsync("event.>", gateway.Record);
+        await gateway._requester.ListenAsync("system.>", gateway.Record);
         return gateway;
     }
 
-    /// <summary>Sends a request and returns the first reply that is not a <c>timeout:"ms"</c> pre-response.</summary>
-    public async Task<Seen> RequestAsync(string subject, string? body = "{}", TimeSpan? timeout = null)
-    {
-        var inbox = NewInbox();
-        await using var replies = await _nats.SubscribeCoreAsync<byte[]>(inbox);
-        await _nats.PublishAsync(subject, body is null ? [] : Encoding.UTF8.GetBytes(body), replyTo: inbox);
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
-        await foreach (var reply in replies.Msgs.ReadAllAsync(cts.Token))
-        {
-            var text = Encoding.UTF8.GetString(reply.Data ?? []);
-            if (!text.StartsWith("timeout:", StringComparison.Ordinal))
-            {
-                return new Seen(reply.Subject, text);
-            }
-        }
-
-        throw new InvalidOperationException("The reply subscription ended.");
-    }
+    /// <summary>
+    /// Sends a request and returns its reply (a <c>timeout:"ms"</c> pre-response extends the wait, as in Resgate);
+    /// the reply's <see cref="Seen.Subject"/> is the request's.
+    /// </summary>
+    public async Task<Seen> RequestAsync(string subject, string? body = "{}", TimeSpan? timeout = null) =>
+        new(subject, await _requester.RequestAsync(subject, body, timeout));
 
     public async Task<JsonNode?> RequestJsonAsync(string subject, string? body = "{}") => (await RequestAsync(subject, body)).Json;
 
@@ -91,9 +75,9 @@ public sealed class FakeGateway : IAsyncDisposable
     public async Task<List<Seen>> RequestAndCollectAsync(string subject, string body, string eventPrefix)
     {
         var inbox = NewInbox();
-        await using var everything = await _nats.SubscribeCoreAsync<byte[]>(">");
-        await _nats.PingAsync();
-        await _nats.PublishAsync(subject, Encoding.UTF8.GetBytes(body), replyTo: inbox);
+        await using var everything = await Connection.SubscribeCoreAsync<byte[]>(">");
+        await Connection.PingAsync();
+        await Connection.PublishAsync(subject, Encoding.UTF8.GetBytes(body), replyTo: inbox);
         var seen = new List<Seen>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await foreach (var message in everything.Msgs.ReadAllAsync(cts.Token))
@@ -114,25 +98,8 @@ public sealed class FakeGateway : IAsyncDisposable
 
     public string NewInbox() => $"_INBOX.fake.{Guid.NewGuid():N}.{Interlocked.Increment(ref _inbox)}";
 
-    private async Task Pump(INatsSub<byte[]> subscription)
-    {
-        try
-        {
-            await foreach (var message in subscription.Msgs.ReadAllAsync(_stop.Token))
-            {
-                await _events.Writer.WriteAsync(new Seen(message.Subject, Encoding.UTF8.GetString(message.Data ?? [])));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    private void Record(string subject, byte[] body, long arrived) =>
+        _events.Writer.TryWrite(new Seen(subject, Encoding.UTF8.GetString(body)));
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _listening;
-        await _nats.DisposeAsync();
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _requester.DisposeAsync();
 }

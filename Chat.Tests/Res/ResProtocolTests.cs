@@ -181,7 +181,7 @@ public sealed class ResProtocolTests
     [Fact]
     public void PreResponse_IsTheRawTimeoutStringResgateReads()
     {
-        Encoding.UTF8.GetString(ResJson.Timeout(TimeSpan.FromSeconds(15))).Should().Be("timeout:\"15000\"");
+        Encoding.UTF8.GetString(ResPreResponse.Timeout(TimeSpan.FromSeconds(15))).Should().Be("timeout:\"15000\"");
     }
 
     [Fact]

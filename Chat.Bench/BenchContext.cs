@@ -1,8 +1,8 @@
-using Chat.Testing.Res;
 using Chat.Bench.Host;
 using Chat.Bench.Report;
 using Chat.Bench.Res;
 using Chat.Testing;
+using Chat.Testing.Res;
 
 namespace Chat.Bench;
 

@@ -1,8 +1,8 @@
-using Chat.Testing.Res;
 using System.CommandLine;
 using Chat.Bench.Host;
 using Chat.Bench.Measure;
 using Chat.Bench.Res;
+using Chat.Testing.Res;
 
 namespace Chat.Bench.Cost;
 
@@ -112,23 +112,7 @@ public static class LoadGenerator
         var total = (long)(rate * (step.WarmUpSeconds + step.WindowSeconds));
         var start = Clock.Now;
         var windowStart = Clock.After(start, step.WarmUpSeconds);
-        var replies = new List<Task<string>>((int)total);
-        long sent = 0;
-        while (sent < total)
-        {
-            var due = Math.Min(total, (long)(Clock.Seconds(start, Clock.Now) * rate));
-            for (; sent < due; sent++)
-            {
-                var scheduled = Clock.After(start, sent / (double)rate);
-                var room = rooms[sent % rooms.Length];
-                var (id, box) = room.SealMessage(room.Member);
-                watch.Expect(id, scheduled, counted: scheduled >= windowStart);
-                replies.Add(gateway.Send($"call.room.{room.Id}.messages.send", ResBodies.Send("bench", room.Id, room.Member, id, box), out var published));
-                await published;
-            }
-
-            await Task.Delay(1, cancellation);
-        }
+        var replies = await OpenLoopSender.SendAsync(gateway, watch, rooms, rate, total, start, windowStart, cancellation);
 
         var achieved = (total - (long)(rate * step.WarmUpSeconds)) / Clock.Seconds(windowStart, Clock.Now);
         var deadline = Clock.After(Clock.Now, 15);

@@ -1,8 +1,8 @@
-using Chat.Testing;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using Chat.Bench.Host;
 using Chat.Bench.Scenarios;
+using Chat.Testing;
 
 namespace Chat.Bench.Report;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Chat.Client.Envelope;
 
 namespace Chat.Bench.Res;
@@ -10,6 +11,7 @@ namespace Chat.Bench.Res;
 /// </summary>
 public sealed class BenchRoom
 {
+    private readonly ConcurrentDictionary<string, MemberSigner> _signers = new(StringComparer.Ordinal);
     private int _sent;
 
     public BenchRoom()
@@ -30,15 +32,21 @@ public sealed class BenchRoom
 
     public MemberKey Member { get; }
 
-    /// <summary>A message of ordinary length (padded by the envelope to its 256-byte bucket).</summary>
+    /// <summary>
+    /// A message of ordinary length, signed as the page signs it (docs/signatures.md), so the ciphertext has the size
+    /// a page's has (its 512-byte bucket) and the generator does the signing work a page does.
+    /// </summary>
     public (string Id, SealedBox Box) SealMessage(MemberKey member)
     {
         var id = Guid.NewGuid().ToString();
         var n = Interlocked.Increment(ref _sent);
         var body = new MessageBody(member.MemberId, "bench", $"Message {n} of a benchmark conversation, about as long as a chat line.",
             MessageBody.FormatTime(DateTimeOffset.UtcNow));
-        return (id, Keys.SealMessage(id, body));
+        return (id, Keys.SealMessage(id, MessageSignature.Sign(SignerOf(member), Id, id, body)));
     }
 
-    public SealedBox SealProfile(MemberKey member) => Keys.SealProfile(member.MemberId, "bench-" + member.MemberId[^4..]);
+    /// <summary>A version 2 profile with the member's signing key, as the page seals it.</summary>
+    public SealedBox SealProfile(MemberKey member) => Keys.SealProfile(member.MemberId, "bench-" + member.MemberId[^4..], SignerOf(member).PublicKey);
+
+    private MemberSigner SignerOf(MemberKey member) => _signers.GetOrAdd(member.MemberId, _ => MemberSigner.Create());
 }

@@ -1,5 +1,5 @@
-using Chat.Testing.Res;
 using System.Text;
+using Chat.Testing.Res;
 
 namespace Chat.Bench.Res;
 

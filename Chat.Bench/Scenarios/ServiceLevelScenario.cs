@@ -1,7 +1,7 @@
-using Chat.Testing.Res;
 using Chat.Bench.Measure;
 using Chat.Bench.Report;
 using Chat.Bench.Res;
+using Chat.Testing.Res;
 
 namespace Chat.Bench.Scenarios;
 
@@ -17,7 +17,7 @@ public static class ServiceLevelScenario
         var gateway = context.RequireGateway;
         context.Announce("2. Service level over NATS (RES service protocol, as Resgate sends it)",
             ("rooms", $"{p.Rooms:N0}, one member each, joined first with an encrypted profile; calls carry the token an unlock of the room gives"),
-            ("payload", $"C# envelope (AES-GCM, padded to 256 B): {p.CiphertextBytes} B ciphertext, base64 in the RES JSON"),
+            ("payload", $"C# envelope (signed, AES-GCM, padded to 512 B): {p.CiphertextBytes} B ciphertext, base64 in the RES JSON"),
             ("sustained", $"closed loop, {p.SustainedOutstanding} outstanding sends to uniformly random rooms"),
             ("hot room", $"closed loop, {p.HotRoomOutstanding} outstanding sends to one room"),
             ("latency", $"open loop, {p.OfferedLoadPerSecond:N0} sends/s paced by schedule across the rooms; latency from the scheduled send time to the messages.add event on the gateway's connection"),
@@ -109,27 +109,7 @@ public static class ServiceLevelScenario
         var total = (long)(rate * (p.WarmUp + p.ServiceWindow).TotalSeconds);
         var start = Clock.Now;
         var windowStart = Clock.After(start, p.WarmUp.TotalSeconds);
-        var replies = new List<Task<string>>((int)total);
-        long sent = 0;
-
-        // Open loop: each send has a due time on a fixed schedule and goes out when due, however slow
-        // earlier ones are; latency counts from the due time, so a stall is not hidden by sending later.
-        while (sent < total)
-        {
-            context.Cancellation.ThrowIfCancellationRequested();
-            var due = Math.Min(total, (long)(Clock.Seconds(start, Clock.Now) * rate));
-            for (; sent < due; sent++)
-            {
-                var scheduled = Clock.After(start, sent / (double)rate);
-                var room = rooms[sent % rooms.Length];
-                var (id, box) = room.SealMessage(room.Member);
-                watch.Expect(id, scheduled, counted: scheduled >= windowStart);
-                replies.Add(gateway.Send($"call.room.{room.Id}.messages.send", ResBodies.Send("bench", room.Id, room.Member, id, box), out var published));
-                await published;
-            }
-
-            await Task.Delay(1, context.Cancellation);
-        }
+        var replies = await OpenLoopSender.SendAsync(gateway, watch, rooms, rate, total, start, windowStart, context.Cancellation);
 
         var achieved = total / Clock.Seconds(start, Clock.Now);
         var deadline = Clock.After(Clock.Now, 15);

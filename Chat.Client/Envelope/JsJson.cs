@@ -4,12 +4,15 @@ using System.Text;
 namespace Chat.Client.Envelope;
 
 /// <summary>
-/// Writes a flat JSON object of string and number members exactly as the browser's
+/// Writes a flat JSON object or array of strings and integers exactly as the browser's
 /// <c>JSON.stringify</c> does. The padded length, and with it the ciphertext, depends on every byte, and
 /// System.Text.Json escapes characters (astral ones among them) that JSON.stringify leaves as they are.
 /// </summary>
 internal static class JsJson
 {
+    /// <summary>Number.MAX_SAFE_INTEGER: larger integers lose digits in the page.</summary>
+    public const long MaxSafeInteger = (1L << 53) - 1;
+
     public static byte[] Object(params (string Name, object Value)[] members)
     {
         var json = new StringBuilder("{");
@@ -20,17 +23,36 @@ internal static class JsJson
                 json.Append(',');
             }
 
-            Quote(json, name).Append(':');
-            _ = value switch
-            {
-                string text => Quote(json, text),
-                int number => json.Append(number.ToString(CultureInfo.InvariantCulture)),
-                _ => throw new ArgumentException($"Only strings and integers are written, not {value.GetType().Name}.", nameof(members)),
-            };
+            Value(Quote(json, name).Append(':'), value);
         }
 
         return Encoding.UTF8.GetBytes(json.Append('}').ToString());
     }
+
+    /// <summary>A flat JSON array of strings and integers, as <c>JSON.stringify([...])</c> writes it.</summary>
+    public static byte[] Array(params object[] values)
+    {
+        var json = new StringBuilder("[");
+        foreach (var value in values)
+        {
+            if (json.Length > 1)
+            {
+                json.Append(',');
+            }
+
+            Value(json, value);
+        }
+
+        return Encoding.UTF8.GetBytes(json.Append(']').ToString());
+    }
+
+    private static StringBuilder Value(StringBuilder json, object value) => value switch
+    {
+        string text => Quote(json, text),
+        int number => json.Append(number.ToString(CultureInfo.InvariantCulture)),
+        long number when Math.Abs(number) <= MaxSafeInteger => json.Append(number.ToString(CultureInfo.InvariantCulture)),
+        _ => throw new ArgumentException($"Only strings and integers JavaScript holds exactly are written, not {value}.", nameof(value)),
+    };
 
     private static StringBuilder Quote(StringBuilder json, string text)
     {

@@ -43,11 +43,13 @@ public sealed class RoomKeys
     public SealedBox SealMessage(string messageId, MessageBody body, ReadOnlySpan<byte> nonce)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var plaintext = JsJson.Object(("v", 1), ("member", body.Member), ("nick", body.Nick), ("text", body.Text), ("sentAt", body.SentAt));
+        var plaintext = body.Version == 2
+            ? JsJson.Object(("v", 2), ("member", body.Member), ("counter", body.Counter), ("sentAt", body.SentAt), ("nick", body.Nick), ("text", body.Text), ("sig", body.Signature ?? string.Empty))
+            : JsJson.Object(("v", 1), ("member", body.Member), ("nick", body.Nick), ("text", body.Text), ("sentAt", body.SentAt));
         return Seal(_messageKey, plaintext, MessageAad(messageId), nonce);
     }
 
-    /// <summary>The message, or null when it does not decrypt or is not a v1 message ("unreadable").</summary>
+    /// <summary>The message, or null when it does not decrypt or is neither a v1 nor a v2 message ("unreadable").</summary>
     public MessageBody? OpenMessage(string messageId, SealedBox box)
     {
         using var json = Open(_messageKey, box, MessageAad(messageId));
@@ -57,12 +59,26 @@ public sealed class RoomKeys
         }
 
         var root = json.RootElement;
-        return IsVersion1(root)
-            && TryString(root, "member", out var member)
-            && TryString(root, "nick", out var nick)
-            && TryString(root, "text", out var text)
-            && TryString(root, "sentAt", out var sentAt)
-            ? new MessageBody(member, nick, text, sentAt)
+        var version = VersionOf(root);
+        if (version is not (1 or 2)
+            || !TryString(root, "member", out var member)
+            || !TryString(root, "nick", out var nick)
+            || !TryString(root, "text", out var text)
+            || !TryString(root, "sentAt", out var sentAt))
+        {
+            return null;
+        }
+
+        var body = new MessageBody(member, nick, text, sentAt);
+        if (version == 1)
+        {
+            return body;
+        }
+
+        return root.TryGetProperty("counter", out var counter) && counter.ValueKind == JsonValueKind.Number
+            && counter.TryGetInt64(out var n) && n is >= 1 and <= JsJson.MaxSafeInteger
+            && TryString(root, "sig", out var signature)
+            ? body with { Version = 2, Counter = n, Signature = signature }
             : null;
     }
 
@@ -75,11 +91,36 @@ public sealed class RoomKeys
         return Seal(_profileKey, plaintext, ProfileAad(member), nonce);
     }
 
+    /// <summary>A version 2 profile: the nickname and the public key the member's messages are signed with.</summary>
+    public SealedBox SealProfile(string member, string nick, MemberPublicKey signingKey) => SealProfile(member, nick, signingKey, NewNonce());
+
+    /// <summary>With a given nonce only for test vectors.</summary>
+    public SealedBox SealProfile(string member, string nick, MemberPublicKey signingKey, ReadOnlySpan<byte> nonce)
+    {
+        ArgumentNullException.ThrowIfNull(signingKey);
+        var plaintext = JsJson.Object(("v", 2), ("nick", nick), ("signingKey", signingKey.Text));
+        return Seal(_profileKey, plaintext, ProfileAad(member), nonce);
+    }
+
     /// <summary>The nickname, or null when the profile does not decrypt.</summary>
-    public string? OpenProfile(string member, SealedBox box)
+    public string? OpenProfile(string member, SealedBox box) => OpenMemberProfile(member, box)?.Nick;
+
+    /// <summary>The nickname and, from version 2 on, the signing key; null when the profile does not decrypt.</summary>
+    public MemberProfile? OpenMemberProfile(string member, SealedBox box)
     {
         using var json = Open(_profileKey, box, ProfileAad(member));
-        return json is not null && IsVersion1(json.RootElement) && TryString(json.RootElement, "nick", out var nick) ? nick : null;
+        if (json is null || !TryString(json.RootElement, "nick", out var nick))
+        {
+            return null;
+        }
+
+        return VersionOf(json.RootElement) switch
+        {
+            1 => new MemberProfile(nick, null),
+            // A key that is not a P-256 point leaves the nickname readable and the member's messages unverifiable.
+            2 when TryString(json.RootElement, "signingKey", out var text) => new MemberProfile(nick, MemberPublicKey.TryParse(text, out var key) ? key : null),
+            _ => null,
+        };
     }
 
     public static byte[] NewNonce() => RandomNumberGenerator.GetBytes(NonceLength);
@@ -125,8 +166,10 @@ public sealed class RoomKeys
         }
     }
 
-    private static bool IsVersion1(JsonElement root) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("v", out var v) && v.ValueKind == JsonValueKind.Number && v.GetRawText() == "1";
+    private static int VersionOf(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("v", out var v) && v.ValueKind == JsonValueKind.Number
+            ? v.GetRawText() switch { "1" => 1, "2" => 2, _ => 0 }
+            : 0;
 
     private static bool TryString(JsonElement root, string name, out string value)
     {

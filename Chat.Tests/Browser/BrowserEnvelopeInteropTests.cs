@@ -52,6 +52,7 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
             ["link"] = $"{Node.HttpUri}room/{roomId}#{secret}",
             ["vectors"] = JsonNode.Parse(await File.ReadAllTextAsync(EnvelopeVectors.FilePath)),
             ["capabilityVectors"] = JsonNode.Parse(await File.ReadAllTextAsync(CapabilityVectors.FilePath)),
+            ["signatureVectors"] = JsonNode.Parse(await File.ReadAllTextAsync(SignatureVectors.FilePath)),
             ["pageNick"] = "Page",
             ["botNick"] = botNick,
             ["botTexts"] = new JsonArray([.. botTexts.Select(t => JsonValue.Create(t))]),
@@ -72,6 +73,8 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
             pageProfiles[i]!["ciphertext"]!.GetValue<string>().Should().Be(vectors.Profiles[i].Ciphertext, $"the page seals vector profile {i} byte for byte");
             pageProfiles[i]!["opened"]!.GetValue<string>().Should().Be(vectors.Profiles[i].Nick);
         }
+
+        CheckSignatures(result["signatures"]!);
 
         var capability = CapabilityVectors.Load();
         var pageRooms = result["capability"]!["rooms"]!.AsArray();
@@ -113,6 +116,40 @@ public sealed class BrowserEnvelopeInteropTests(PostgresFixture postgres, ITestO
         var stamps = history["result"]!["messages"]!.AsArray().Select(m => m!["member"]!.GetValue<string>()).ToList();
         stamps[..^1].Should().AllBe(bot);
         stamps[^1].Should().Be(written[^1]!.Member, "the page's message carries the member id its key derives");
+    }
+
+    // The page reads what C# signed as C# does, and C# verifies what the page signed.
+    private static void CheckSignatures(JsonNode page)
+    {
+        var vectors = SignatureVectors.Load();
+        Strings(page["fingerprints"]).Should().Equal(vectors.Signers.Select(s => s.Fingerprint), "the page computes each fingerprint digit for digit");
+        for (var i = 0; i < vectors.Profiles.Count; i++)
+        {
+            page["profiles"]![i]!["ciphertext"]!.GetValue<string>().Should().Be(vectors.Profiles[i].Ciphertext, $"the page seals signature profile {i} byte for byte");
+            page["profiles"]![i]!["opened"]!["signingKey"]?.GetValue<string>().Should().Be(vectors.Profiles[i].SigningKey);
+        }
+
+        for (var i = 0; i < vectors.Messages.Count; i++)
+        {
+            var shown = page["messages"]![i]!;
+            shown["ciphertext"]!.GetValue<string>().Should().Be(vectors.Messages[i].Ciphertext, $"the page seals signed message {i} byte for byte");
+            shown["opened"]!["text"]!.GetValue<string>().Should().Be(vectors.Messages[i].Body.Text);
+            shown["trust"]!.GetValue<string>().Should().Be(vectors.Messages[i].Expected, $"the page trusts message {i} as C# does");
+        }
+
+        var signed = page["pageSigned"]!;
+        MemberPublicKey.TryParse(signed["publicKey"]!.GetValue<string>(), out var key).Should().BeTrue("the page exports its public key in the profile's form");
+        key.Fingerprint.Should().Be(signed["fingerprint"]!.GetValue<string>());
+        var body = signed["body"]!;
+        var message = new MessageBody(body["member"]!.GetValue<string>(), body["nick"]!.GetValue<string>(), body["text"]!.GetValue<string>(), body["sentAt"]!.GetValue<string>())
+        {
+            Version = 2,
+            Counter = body["counter"]!.GetValue<long>(),
+            Signature = body["sig"]!.GetValue<string>(),
+        };
+        MessageSignature.Verifies(key, vectors.RoomId, signed["id"]!.GetValue<string>(), message).Should().BeTrue("C# verifies what the page signed");
+        MessageSignature.Verifies(key, vectors.RoomId, "another-id", message).Should().BeFalse();
+        page["privateKeyExported"]!.GetValue<bool>().Should().BeFalse("the page's private signing key cannot leave WebCrypto");
     }
 
     // Straight on NATS, as the gateway would send it for a connection that unlocked this room.

@@ -35,13 +35,13 @@ public sealed class BrowserReconnectingTests(PostgresFixture postgres, ITestOutp
                 ["during"] = texts.During,
             }, output.WriteLine, TimeSpan.FromMinutes(3));
 
-            await WaitForSignalAsync(signals, "talking", run);
+            await BrowserSignals.WaitAsync(signals, "talking", run);
             await Postgres.Server.StopImmediatelyAsync();
             var stoppedAt = DateTime.UtcNow;
             try
             {
-                await File.WriteAllTextAsync(Path.Combine(signals.FullName, "database-down"), string.Empty);
-                await WaitForSignalAsync(signals, "reconnecting", run);
+                await BrowserSignals.SendAsync(signals, "database-down");
+                await BrowserSignals.WaitAsync(signals, "reconnecting", run);
 
                 // The outage lasts as long as DatabaseOutageTests': the page must not give up meanwhile.
                 var rest = Outage - (DateTime.UtcNow - stoppedAt);
@@ -73,27 +73,6 @@ public sealed class BrowserReconnectingTests(PostgresFixture postgres, ITestOutp
         finally
         {
             signals.Delete(recursive: true);
-        }
-    }
-
-    /// <summary>Waits for the driver's marker file; fails at once with the driver's error if it stopped first.</summary>
-    private static async Task WaitForSignalAsync(DirectoryInfo signals, string name, Task<JsonNode> run)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (!File.Exists(Path.Combine(signals.FullName, name)))
-        {
-            if (run.IsCompleted)
-            {
-                await run;
-                throw new InvalidOperationException($"The browser scenario ended before signalling '{name}'.");
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The browser scenario did not signal '{name}' in time.");
-            }
-
-            await Task.Delay(50);
         }
     }
 

@@ -2,7 +2,7 @@
 // Usage: node driver.mjs <scenario> <json arguments>. Prints progress lines, then one JSON result line.
 // Every HTTP request and WebSocket frame of every page is appended to arguments.captureFile.
 import { chromium } from 'playwright-core';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const [scenario, json] = process.argv.slice(2);
@@ -208,7 +208,71 @@ async function timed(action) {
   return Date.now() - started;
 }
 
+// Member signatures as the page shows them (docs/signatures.md): each message's trust, the compare view's fingerprints.
+const trustOf = (page, text) => page.$$eval('#messages li[data-seq]', (items, t) => items
+  .filter(li => li.querySelector('.text')?.textContent === t)
+  .map(li => ({ trust: li.dataset.trust, sender: li.querySelector('.sender').textContent, badge: li.querySelector('.trust')?.textContent ?? null })), text);
+const fingerprintsOf = page => page.$$eval('#fingerprints li', items => Object.fromEntries(items.map(li => [li.dataset.member, li.querySelector('.fingerprint').textContent])));
+const linesOf = (page, what) => page.$$eval(`#messages li.presence[data-presence="${what}"]`, items => items.map(li => li.textContent));
+
 const scenarios = {
+  // Two people whose messages verify; one gets a new key; then a link holder forges, and a server replays and withholds.
+  async signatures() {
+    const browser = await chromium.launch(launchOptions);
+    const a = await newPage(browser, 'A');
+    const { link, b } = await twoTalking(browser, a);
+    const memberA = (await member(a, link)).member;
+    const memberB = (await member(b, link)).member;
+    await b.waitForFunction(m => document.querySelector(`#fingerprints li[data-member="${m}"] .fingerprint`)?.textContent.match(/^[0-9 ]{23}$/), memberA, WAIT);
+    await a.waitForFunction(m => document.querySelector(`#fingerprints li[data-member="${m}"] .fingerprint`)?.textContent.match(/^[0-9 ]{23}$/), memberB, WAIT);
+    const first = { trustA: await trustOf(a, args.before), trustB: await trustOf(b, args.before), fingerprintsA: await fingerprintsOf(a), fingerprintsB: await fingerprintsOf(b) };
+    console.log('A and B verify each other');
+
+    // A's tab loses its key (as a new device would have another): same member, new key, and B is told.
+    await a.evaluate(() => new Promise((resolve, reject) => {
+      const request = indexedDB.deleteDatabase('chat-signing');
+      request.onsuccess = resolve;
+      request.onerror = () => reject(request.error);
+    }));
+    await a.reload();
+    await waitForPerson(a, args.nickA);
+    await b.waitForFunction(() => document.querySelector('#messages li.presence[data-presence="keyChanged"]') !== null, null, WAIT);
+    await send(a, args.after);
+    await waitForText(b, args.after);
+    await b.waitForFunction((m, old) => {
+      const shown = document.querySelector(`#fingerprints li[data-member="${m}"] .fingerprint`)?.textContent;
+      return shown && shown !== old;
+    }, memberA, first.fingerprintsB[memberA], WAIT);
+    const changed = {
+      memberA: (await member(a, link)).member,
+      lines: await linesOf(b, 'keyChanged'),
+      trustB: await trustOf(b, args.after),
+      fingerprintsA: await fingerprintsOf(a),
+      fingerprintsB: await fingerprintsOf(b),
+    };
+    console.log('A has a new key');
+
+    // Written whole, then renamed: the test reads it as soon as the name appears.
+    writeFileSync(`${args.signals}/talking.tmp`, JSON.stringify({ link, memberA, nickA: args.nickA }));
+    renameSync(`${args.signals}/talking.tmp`, `${args.signals}/talking`);
+    await waitForSignal('injected', 60000);
+    for (const page of [a, b]) {
+      await page.waitForFunction(t => [...document.querySelectorAll('#messages li .text')].some(p => p.textContent === t), args.forged, WAIT);
+      await page.waitForFunction(() => document.querySelector('#messages li.presence[data-presence="withheld"]') !== null, null, WAIT);
+    }
+    const attacked = {};
+    for (const [name, page] of [['a', a], ['b', b]]) {
+      attacked[name] = {
+        forged: await trustOf(page, args.forged),
+        before: await trustOf(page, args.before),
+        injected: await trustOf(page, args.injected),
+        withheld: await linesOf(page, 'withheld'),
+      };
+    }
+    await browser.close();
+    return { memberA, memberB, first, changed, attacked };
+  },
+
   // Two people talk; an off-key member, a closed page, a killed browser and a reload along the way.
   async conversation() {
     const browser = await chromium.launch(launchOptions);
@@ -726,12 +790,50 @@ const scenarios = {
       }
       const profiles = [];
       for (const p of v.profiles) {
-        const sealed = await env.sealProfile(keys, p.member, p.nick, hex(p.nonce));
+        const sealed = await env.sealProfile(keys, p.member, { nick: p.nick }, hex(p.nonce));
         profiles.push({ ciphertext: sealed.ciphertext, opened: await env.openProfile(keys, p.member, { ciphertext: p.ciphertext, nonce: p.nonce }) });
       }
       return { messages, profiles };
     }, args.vectors);
     console.log('vectors checked in the page');
+
+    // Member signatures (docs/signatures.md): the C#-signed vectors in the page, then a body the page signs for C#.
+    const signatures = await page.evaluate(async v => {
+      const env = await import('/js/envelope.js');
+      const signing = await import('/js/signing.js');
+      const bytes = b64 => Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+      const keys = await env.deriveKeys(env.parseSecret(v.secret), v.roomId);
+      const fingerprints = [];
+      for (const s of v.signers) fingerprints.push(await signing.fingerprint(s.publicKey));
+      const profiles = [];
+      const signingKeys = new Map();
+      for (const p of v.profiles) {
+        const profile = p.signingKey === null ? { nick: p.nick } : { nick: p.nick, signingKey: p.signingKey };
+        const sealed = await env.sealProfile(keys, p.member, profile, bytes(p.nonce));
+        const opened = await env.openMemberProfile(keys, p.member, { ciphertext: p.ciphertext, nonce: p.nonce });
+        signingKeys.set(p.member, opened?.signingKey ?? null);
+        profiles.push({ ciphertext: sealed.ciphertext, opened });
+      }
+      const verifier = new signing.MessageVerifier(v.roomId);
+      const messages = [];
+      for (const m of v.messages) {
+        const sealed = await env.sealMessage(keys, m.id, m.body, bytes(m.nonce));
+        const opened = await env.openMessage(keys, m.id, { ciphertext: m.ciphertext, nonce: m.nonce });
+        const trust = opened && await verifier.check(m.id, m.seq, m.stamp, opened, signingKeys.get(m.stamp));
+        messages.push({ ciphertext: sealed.ciphertext, opened, trust });
+      }
+      const pair = await signing.newSigningKeys();
+      const fresh = { member: v.signers[0].member, counter: 1, sentAt: new Date().toISOString(), nick: 'Page ✍', text: 'signed in the page 🖋' };
+      fresh.sig = await signing.signBody(pair.privateKey, v.roomId, 'page-signed-1', fresh);
+      let privateKeyExported = true;
+      try { await crypto.subtle.exportKey('jwk', pair.privateKey); } catch { privateKeyExported = false; }
+      return {
+        fingerprints, profiles, messages,
+        pageSigned: { id: 'page-signed-1', publicKey: await signing.publicKeyText(pair.publicKey), body: fresh, fingerprint: await signing.fingerprint(await signing.publicKeyText(pair.publicKey)) },
+        privateKeyExported,
+      };
+    }, args.signatureVectors);
+    console.log('signature vectors checked in the page');
 
     // The capability's derivations (docs/capability.md), from the secrets and member keys of the capability vectors.
     const capability = await page.evaluate(async v => {
@@ -781,7 +883,7 @@ const scenarios = {
     const shown = await texts(page);
     await page.close({ runBeforeUnload: true });
     await browser.close();
-    return { vectors, capability, errorTexts, windowShown, shown };
+    return { vectors, signatures, capability, errorTexts, windowShown, shown };
   },
 };
 

@@ -1,6 +1,6 @@
-using Chat.Nats;
 using Chat.Actors.Rooms;
 using Chat.Gateway;
+using Chat.Nats;
 using Chat.Res.Hosting;
 using Chat.Tests.Gateway;
 using Chat.Tests.Infrastructure;

@@ -4,10 +4,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Chat.Actors.Rooms;
-using MemberKey = Chat.Client.Envelope.MemberKey;
 using Chat.Nats;
 using Chat.Res.Hosting;
 using Chat.Res.Protocol;
+using MemberKey = Chat.Client.Envelope.MemberKey;
 
 namespace Chat.Tests.Res;
 

@@ -40,26 +40,42 @@ export function bucketFor(length) {
   return bucket;
 }
 
-export async function sealMessage(keys, messageId, { member, nick, text, sentAt }, nonce = newNonce()) {
-  const json = JSON.stringify({ v: 1, member, nick, text, sentAt });
+/** Version 1 without a signature; version 2 (docs/signatures.md) when the body carries its counter and signature. */
+export async function sealMessage(keys, messageId, { member, nick, text, sentAt, counter, sig }, nonce = newNonce()) {
+  const json = sig == null
+    ? JSON.stringify({ v: 1, member, nick, text, sentAt })
+    : JSON.stringify({ v: 2, member, counter, sentAt, nick, text, sig });
   return seal(keys.message, json, `${VERSION}|${keys.roomId}|${messageId}`, nonce);
 }
 
 /** The message, or null when it is unreadable (wrong key, tampered, moved to another id or room). */
 export async function openMessage(keys, messageId, box) {
-  const body = await open(keys.message, box, `${VERSION}|${keys.roomId}|${messageId}`);
+  const body = await open(keys.message, box, `${VERSION}|${keys.roomId}|${messageId}`, [1, 2]);
   const ok = body && ['member', 'nick', 'text', 'sentAt'].every(k => typeof body[k] === 'string');
-  return ok ? { member: body.member, nick: body.nick, text: body.text, sentAt: body.sentAt } : null;
+  if (!ok) return null;
+  const message = { v: body.v, member: body.member, nick: body.nick, text: body.text, sentAt: body.sentAt };
+  if (body.v === 1) return message;
+  const counted = Number.isSafeInteger(body.counter) && body.counter >= 1 && typeof body.sig === 'string';
+  return counted ? { ...message, counter: body.counter, sig: body.sig } : null;
 }
 
-export async function sealProfile(keys, member, nick, nonce = newNonce()) {
-  return seal(keys.profile, JSON.stringify({ v: 1, nick }), `${VERSION}/profile|${keys.roomId}|${member}`, nonce);
+/** Version 1 holds the nickname; version 2 also the public key the member's messages are signed with. */
+export async function sealProfile(keys, member, { nick, signingKey }, nonce = newNonce()) {
+  const json = signingKey == null ? JSON.stringify({ v: 1, nick }) : JSON.stringify({ v: 2, nick, signingKey });
+  return seal(keys.profile, json, `${VERSION}/profile|${keys.roomId}|${member}`, nonce);
 }
 
 /** The nickname, or null when the profile is unreadable. */
 export async function openProfile(keys, member, box) {
-  const body = await open(keys.profile, box, `${VERSION}/profile|${keys.roomId}|${member}`);
-  return body && typeof body.nick === 'string' ? body.nick : null;
+  return (await openMemberProfile(keys, member, box))?.nick ?? null;
+}
+
+/** { nick, signingKey } (the key text, or null before version 2), or null when the profile is unreadable. */
+export async function openMemberProfile(keys, member, box) {
+  const body = await open(keys.profile, box, `${VERSION}/profile|${keys.roomId}|${member}`, [1, 2]);
+  if (!body || typeof body.nick !== 'string') return null;
+  if (body.v === 1) return { nick: body.nick, signingKey: null };
+  return typeof body.signingKey === 'string' ? { nick: body.nick, signingKey: body.signingKey } : null;
 }
 
 /** A typing notice: a time only, under the profile key, bound to its purpose, room and member. */
@@ -105,7 +121,7 @@ async function seal(key, json, aad, nonce) {
   return { ciphertext: toBase64(new Uint8Array(sealed)), nonce: toBase64(nonce) };
 }
 
-async function open(key, box, aad) {
+async function open(key, box, aad, versions = [1]) {
   const sealed = box && fromBase64(box.ciphertext);
   const nonce = box && fromBase64(box.nonce);
   if (!sealed || !nonce || nonce.length !== NONCE_BYTES) return null;
@@ -113,7 +129,7 @@ async function open(key, box, aad) {
     const plain = await crypto.subtle.decrypt(
       { name: 'AES-GCM', iv: nonce, additionalData: utf8.encode(aad), tagLength: 128 }, key, sealed);
     const body = JSON.parse(fromUtf8.decode(plain));
-    return body && body.v === 1 ? body : null;
+    return body && versions.includes(body.v) ? body : null;
   } catch {
     return null;
   }

@@ -20,6 +20,7 @@ export class RoomView {
     this.room = $('room');
     this.people = $('people');
     this.peopleCount = $('people-count');
+    this.fingerprints = $('fingerprints');
     this.messages = $('messages');
     this.loadOlder = $('load-older');
     this.offline = $('offline');
@@ -139,39 +140,65 @@ export class RoomView {
   }
 
   /** participants: [{ member, nick (null when unreadable) }] in join order. */
+  /** participants: { member, nick, fingerprint }; the compare view lists the same people with their fingerprints. */
   renderPeople(participants, myMember) {
     this.peopleCount.textContent = String(participants.length);
+    const you = p => {
+      const span = document.createElement('span');
+      span.className = 'you';
+      span.textContent = t('people.you');
+      return p.member === myMember ? [span] : [];
+    };
     this.people.replaceChildren(...participants.map(p => {
       const li = document.createElement('li');
       li.dataset.member = p.member;
       li.textContent = p.nick ?? t('people.unreadable');
       if (p.nick === null) li.classList.add('unreadable');
-      if (p.member === myMember) {
-        const you = document.createElement('span');
-        you.className = 'you';
-        you.textContent = t('people.you');
-        li.append(you);
-      }
+      li.append(...you(p));
+      return li;
+    }));
+    this.fingerprints.replaceChildren(...participants.filter(p => p.nick !== null).map(p => {
+      const li = document.createElement('li');
+      li.dataset.member = p.member;
+      const name = document.createElement('span');
+      name.textContent = p.nick;
+      name.append(...you(p));
+      const digits = document.createElement('code');
+      digits.className = 'fingerprint';
+      digits.textContent = p.fingerprint ?? t('compare.noKey');
+      li.append(name, ' ', digits);
       return li;
     }));
   }
 
   /** Adds one message in seq order; a seq already shown is left alone. */
-  addMessage({ seq, sentAt, body, sender, mine }) {
+  /** trust: 'verified', 'unreadable', or why a readable message is not verified (docs/signatures.md). */
+  addMessage({ seq, sentAt, body, sender, mine, trust }) {
     if (this.rendered.has(seq)) return;
+    const verified = trust === 'verified';
     const li = document.createElement('li');
     li.dataset.seq = String(seq);
-    li.dataset.sender = body ? sender ?? '' : '';
+    li.dataset.trust = trust;
+    // Only verified messages of one sender are grouped under one name: a claim never borrows another's heading.
+    li.dataset.sender = body && verified ? sender ?? '' : '';
     li.dataset.sentAt = String(Date.parse(sentAt));
     const meta = document.createElement('p');
     meta.className = 'meta';
     const who = document.createElement('span');
     who.className = 'sender';
-    who.textContent = body ? body.nick + (mine ? t('people.you') : '') : t('messages.unreadableSender');
+    who.textContent = !body ? t('messages.unreadableSender')
+      : verified ? body.nick + (mine ? t('people.you') : '')
+      : t('trust.claims', { nick: body.nick });
     const time = document.createElement('time');
     time.dateTime = sentAt;
     time.textContent = new Date(sentAt).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
     meta.append(who, ' ', time);
+    if (body) {
+      const badge = document.createElement('span');
+      badge.className = `trust ${verified ? 'verified' : 'not-verified'}`;
+      badge.textContent = verified ? t('trust.verified') : t('trust.notVerified', { reason: t(`trust.${trust}`) });
+      meta.append(' ', badge);
+    }
     const text = document.createElement('p');
     text.className = 'text';
     if (body) {
@@ -194,12 +221,16 @@ export class RoomView {
     if (stickToBottom && after === undefined) li.scrollIntoView({ block: 'end' });
   }
 
-  /** "Ada joined" or "Ada left", after everything shown so far: presence is only ever live. */
-  addPresenceLine(nick, what) {
+  /**
+   * A line after everything shown so far: "Ada joined", "Ada left", "Ada's key changed" (only ever live), or
+   * "Message 12 is missing" (params: { from, to }) when the room's history does not hold a seq.
+   */
+  addPresenceLine(nick, what, params = {}) {
     const li = document.createElement('li');
     li.className = 'presence';
     li.dataset.presence = what;
-    li.textContent = t(what === 'joined' ? 'messages.joined' : 'messages.left', { nick: nick ?? t('messages.someone') });
+    const key = what === 'withheld' ? (params.from === params.to ? 'messages.withheldOne' : 'messages.withheld') : `messages.${what}`;
+    li.textContent = t(key, { nick: nick ?? t('messages.someone'), ...params });
     const stickToBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < 40;
     this.messages.append(li);
     if (stickToBottom) li.scrollIntoView({ block: 'end' });

@@ -4,7 +4,9 @@ import * as capability from './capability.js';
 import * as envelope from './envelope.js';
 import { describeError, errorCode, retryAfterMs } from './errors.js';
 import { t } from './i18n.js';
+import { MemberSigning } from './member-signing.js';
 import { Notifier } from './notifier.js';
+import { RoomTrust } from './room-trust.js';
 import { RoomView } from './room-view.js';
 import { TypingLine } from './typing.js';
 
@@ -20,6 +22,7 @@ const MAX_REJOINS = 5;
 const WAIT_FOR_ROOM = new Set(['room.unavailable', 'system.timeout', 'system.disconnect', 'system.connectionError']);
 const view = new RoomView();
 const roomId = location.pathname.split('/')[2];
+const trust = new RoomTrust(roomId);
 const rid = `room.${roomId}`;
 const notifier = new Notifier({
   choice: document.getElementById('notify-choice'),
@@ -45,7 +48,7 @@ let proof = null;
 let unlockError = null;
 let client = null;
 let room = null;
-let me = null; // { member, memberKey, nick }
+let me = null; // { member, memberKey, nick, signing }
 let joined = false;
 let heartbeat = null;
 let leaveSettlesMs = 15000;
@@ -164,7 +167,8 @@ async function unlock() {
 async function join(nick) {
   me = { ...await member(), nick };
   stored.save(me);
-  const profile = await envelope.sealProfile(keys, me.member, nick);
+  me.signing = await MemberSigning.load(roomId, me.member);
+  const profile = await envelope.sealProfile(keys, me.member, { nick, signingKey: me.signing.publicKey });
   await call(rid, 'join', { memberKey: me.memberKey, profile });
   joined = true;
   view.showNotice('');
@@ -195,6 +199,9 @@ function followCollections() {
     newestSeen = Math.max(newestSeen, item.seq);
     showMessage(item);
   }
+  // The window holds consecutive seqs; a hole in it is read through history, or said to be missing.
+  const seqs = room.messages.toArray().map(m => m.seq).sort((a, b) => a - b);
+  for (let i = 1; i < seqs.length; i++) if (seqs[i] > seqs[i - 1] + 1) fillGap(seqs[i - 1] + 1, seqs[i] - 1);
 }
 
 // Nothing is skipped silently. After a reconnect the window holds the newest messages only: when it
@@ -206,21 +213,34 @@ const GAP_PAGE = 200;
 const GAP_MAX = 1000; // read at most this many missed messages by itself; the rest is said, not fetched
 async function fillGap(from, to) {
   const oldestRead = Math.max(from, to - GAP_MAX + 1);
+  const received = new Set();
   try {
-    while (to >= oldestRead) {
-      const page = await call(`${rid}.messages`, 'history', { before: to + 1, limit: Math.min(GAP_PAGE, to - oldestRead + 1) });
+    for (let before = to + 1; before > oldestRead;) {
+      const page = await call(`${rid}.messages`, 'history', { before, limit: Math.min(GAP_PAGE, before - oldestRead) });
       if (!page.messages.length) break;
-      for (const item of page.messages) await showMessage(item);
-      to = Math.min(...page.messages.map(m => m.seq)) - 1;
+      for (const item of page.messages) {
+        if (item.seq >= oldestRead && item.seq <= to) received.add(item.seq);
+        await showMessage(item);
+      }
+      before = Math.min(...page.messages.map(m => m.seq));
     }
-    if (to >= from) {
-      view.showSendError(to < oldestRead
-        ? t('messages.missedNotShown', { count: to - from + 1 })
-        : t('messages.missedNotLoaded', { from, to }));
-    }
+    if (oldestRead > from) view.showSendError(t('messages.missedNotShown', { count: oldestRead - from }));
+    // A seq the room's history does not hold although later ones exist was withheld: said where it is missing.
+    for (const [first, last] of ranges(oldestRead, to, received)) view.addPresenceLine(null, 'withheld', { from: first, to: last });
   } catch (error) {
     view.showSendError(t('messages.missedFailed', { reason: describeError(error) }));
   }
+}
+
+function ranges(from, to, present) {
+  const missing = [];
+  for (let seq = from; seq <= to; seq++) {
+    if (present.has(seq)) continue;
+    const last = missing[missing.length - 1];
+    if (last && last[1] === seq - 1) last[1] = seq;
+    else missing.push([seq, seq]);
+  }
+  return missing;
 }
 
 function onRoomChange() {
@@ -233,15 +253,30 @@ function onRoomChange() {
   view.setCanLoadOlder(joined && (view.oldestSeq() ?? 1) > 1);
 }
 
-const nicknames = new Map(); // member + ciphertext -> nick or null
-async function nickOf(p) {
+// A profile is opened once per ciphertext; the signing key it carries is learned, and a member whose key changed
+// while this tab watched is said in the conversation (docs/signatures.md).
+const profiles = new Map(); // member + ciphertext -> promise of { nick, signingKey } or null
+function profileOf(p) {
   const cacheKey = `${p.member}|${p.profile.ciphertext}`;
-  if (!nicknames.has(cacheKey)) nicknames.set(cacheKey, keys && await envelope.openProfile(keys, p.member, p.profile));
-  return nicknames.get(cacheKey);
+  if (!profiles.has(cacheKey)) profiles.set(cacheKey, openProfile(p));
+  return profiles.get(cacheKey);
+}
+
+async function openProfile(p) {
+  const profile = keys && await envelope.openMemberProfile(keys, p.member, p.profile);
+  if (profile && trust.learn(p.member, profile.signingKey) === 'changed') view.addPresenceLine(profile.nick, 'keyChanged');
+  return profile;
+}
+
+async function nickOf(p) {
+  return (await profileOf(p))?.nick ?? null;
 }
 
 async function renderPeople() {
-  const people = await Promise.all(room.participants.toArray().map(async p => ({ member: p.member, nick: await nickOf(p) })));
+  const people = await Promise.all(room.participants.toArray().map(async p => {
+    const nick = await nickOf(p);
+    return { member: p.member, nick, fingerprint: nick === null ? null : await trust.fingerprintOf(p.member) };
+  }));
   view.renderPeople(people, me?.member);
 }
 
@@ -271,11 +306,16 @@ function personRemoved({ item }) {
 
 async function showMessage(item, live = false) {
   const body = keys && await envelope.openMessage(keys, item.id, item);
+  // The sender's key is learned from its profile if it is here; an id shown before (a replay) is dropped.
+  const present = room.participants.toArray().find(p => p.member === item.member);
+  if (present) await profileOf(present);
+  const verdict = await trust.check(item, body);
+  if (verdict === 'duplicate') return;
   // The server stamps the sender it authenticated; the member in the body is only what the sender wrote.
   const sender = item.member ?? body?.member;
   const mine = me !== null && sender === me.member;
   if (live && body) typing.messageFrom(sender, body.sentAt);
-  view.addMessage({ seq: item.seq, sentAt: item.sentAt, body, sender, mine });
+  view.addMessage({ seq: item.seq, sentAt: item.sentAt, body, sender, mine, trust: verdict });
   if (live && !mine) {
     view.noteArrival();
     notifier.messageArrived(body);
@@ -302,7 +342,8 @@ const unsent = new Map(); // id -> { text, box }
 let outgoing = Promise.resolve();
 async function send(text) {
   const id = crypto.randomUUID();
-  const box = await envelope.sealMessage(keys, id, { member: me.member, nick: me.nick, text, sentAt: new Date().toISOString() });
+  const body = await me.signing.sign(id, { member: me.member, nick: me.nick, text, sentAt: new Date().toISOString() });
+  const box = await envelope.sealMessage(keys, id, body);
   if (envelope.fromBase64(box.ciphertext).length > MAX_SEALED_BYTES) {
     view.showSendError(describeError({ code: 'chat.tooLong' }));
     return;
@@ -388,7 +429,7 @@ async function beat() {
 
 // After a failover or an expiry the room no longer knows us; the same member joins again.
 async function rejoin() {
-  const profile = await envelope.sealProfile(keys, me.member, me.nick);
+  const profile = await envelope.sealProfile(keys, me.member, { nick: me.nick, signingKey: me.signing.publicKey });
   await call(rid, 'join', { memberKey: me.memberKey, profile });
 }
 

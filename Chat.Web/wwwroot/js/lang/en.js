@@ -53,7 +53,22 @@ export default {
   'messages.left': '{nick} left',
   'messages.someone': 'Someone whose name is unreadable',
   'messages.missedNotShown': '{count} earlier messages you missed are not shown.',
-  'messages.missedNotLoaded': 'Messages {from} to {to} could not be loaded.',
+  'messages.withheld': 'Messages {from} to {to} are missing here: the server did not provide them.',
+  'messages.withheldOne': 'Message {from} is missing here: the server did not provide it.',
+  'messages.keyChanged': '{nick}’s key changed (a new tab or device?). Compare keys again.',
+
+  'trust.verified': '✓ verified',
+  'trust.claims': '“{nick}”',
+  'trust.notVerified': 'not verified: {reason}',
+  'trust.notSigned': 'not signed',
+  'trust.stampMismatch': 'sent by someone else than the name says',
+  'trust.unknownKey': 'this tab never saw the sender’s key',
+  'trust.badSignature': 'the signature does not match',
+  'trust.counterNotIncreasing': 'out of order or sent again',
+
+  'compare.heading': 'Compare keys',
+  'compare.hint': 'Read these numbers to each other another way (in person, on a call). When they match, every message marked verified comes from the person named.',
+  'compare.noKey': 'no key: messages cannot be verified',
   'messages.missedFailed': 'Some messages you missed could not be loaded: {reason}',
 
   'composer.label': 'Message',

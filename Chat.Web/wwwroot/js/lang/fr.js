@@ -53,7 +53,22 @@ export default {
   'messages.left': '{nick} est parti·e',
   'messages.someone': 'Quelqu’un dont le nom est illisible',
   'messages.missedNotShown': '{count} messages plus anciens que vous avez manqués ne sont pas affichés.',
-  'messages.missedNotLoaded': 'Les messages {from} à {to} n’ont pas pu être chargés.',
+  'messages.withheld': 'Les messages {from} à {to} manquent ici : le serveur ne les a pas fournis.',
+  'messages.withheldOne': 'Le message {from} manque ici : le serveur ne l’a pas fourni.',
+  'messages.keyChanged': 'La clé de {nick} a changé (un nouvel onglet ou appareil ?). Comparez les clés à nouveau.',
+
+  'trust.verified': '✓ vérifié',
+  'trust.claims': '« {nick} »',
+  'trust.notVerified': 'non vérifié : {reason}',
+  'trust.notSigned': 'non signé',
+  'trust.stampMismatch': 'envoyé par quelqu’un d’autre que le nom indiqué',
+  'trust.unknownKey': 'cet onglet n’a jamais vu la clé de l’expéditeur',
+  'trust.badSignature': 'la signature ne correspond pas',
+  'trust.counterNotIncreasing': 'dans le désordre ou envoyé à nouveau',
+
+  'compare.heading': 'Comparer les clés',
+  'compare.hint': 'Lisez-vous ces nombres par un autre moyen (en personne, au téléphone). S’ils correspondent, chaque message marqué vérifié vient de la personne nommée.',
+  'compare.noKey': 'pas de clé : ses messages ne peuvent pas être vérifiés',
   'messages.missedFailed': 'Des messages que vous avez manqués n’ont pas pu être chargés : {reason}',
 
   'composer.label': 'Message',

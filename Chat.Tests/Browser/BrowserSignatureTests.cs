@@ -23,12 +23,14 @@ public sealed class BrowserSignatureTests(PostgresFixture postgres, ITestOutputH
     public async Task MessagesVerify_KeysCompare_AndForgeriesReplaysAndGapsAreShown()
     {
         var signals = Directory.CreateTempSubdirectory("chat-signals-");
+        var screenshots = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
         try
         {
             var run = BrowserDriver.RunAsync("signatures", new JsonObject
             {
                 ["baseUrl"] = Node.HttpUri.ToString(),
                 ["signals"] = signals.FullName,
+                ["screenshots"] = screenshots,
                 ["nickA"] = "Ada",
                 ["nickB"] = "Bob",
                 ["before"] = "hello, signed",
@@ -73,6 +75,8 @@ public sealed class BrowserSignatureTests(PostgresFixture postgres, ITestOutputH
                 Trust(attacked["injected"]).Should().ContainSingle();
                 Strings(attacked["withheld"]).Should().Equal([$"Message {withheldSeq} is missing here: the server did not provide it."]);
             }
+
+            File.Exists(Path.Combine(screenshots, "room-signatures.png")).Should().BeTrue();
         }
         finally
         {

@@ -269,6 +269,8 @@ const scenarios = {
         withheld: await linesOf(page, 'withheld'),
       };
     }
+    await b.click('#compare summary');
+    await b.screenshot({ path: `${args.screenshots}/room-signatures.png` });
     await browser.close();
     return { memberA, memberB, first, changed, attacked };
   },

@@ -12,6 +12,7 @@ import { TypingLine } from './typing.js';
 
 const CALL_TIMEOUT_MS = 10000;
 const OPEN_ATTEMPTS = 3;
+const OPEN_WAIT_MS = 30000; // how long a room that is waiting for its database may take to open
 const HISTORY_PAGE = 50;
 const MAX_SEALED_BYTES = 64 * 1024; // Chat:Rooms:MaxMessageBytes
 const MAX_RATE_LIMIT_WAIT_MS = 5000; // longer waits are shown to the person instead
@@ -129,9 +130,12 @@ function gatewayUrl(gateway) {
   return url.href;
 }
 
-// The first answer can be slow (a node just started, a room moving between nodes): a timeout is
-// not a refusal, so the page keeps trying for a while, saying so, before it gives up.
+// The first answer can be slow (a node just started, a room moving between nodes) or say that the room
+// waits for its database: neither is a refusal, so the page keeps trying for a while, saying so, before it
+// gives up (OPEN_ATTEMPTS timeouts, or OPEN_WAIT_MS of room.unavailable answers).
 async function openRoom() {
+  const giveUpAt = Date.now() + OPEN_WAIT_MS;
+  let timeouts = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       const opened = await withTimeout(client.get(rid));
@@ -140,8 +144,15 @@ async function openRoom() {
     } catch (error) {
       // Without the unlock the subscribe can only be refused; the reason worth showing is the unlock's.
       const reason = unlockError ?? error;
-      if (errorCode(reason) !== 'system.timeout' || attempt >= OPEN_ATTEMPTS) throw reason;
-      view.showNotice(t('room.slow'));
+      const code = errorCode(reason);
+      if (code === 'system.timeout' && ++timeouts < OPEN_ATTEMPTS) {
+        view.showNotice(t('room.slow'));
+      } else if (code === 'room.unavailable' && Date.now() < giveUpAt) {
+        view.showNotice(t('room.slow'));
+        await delay(Math.min(RETRY_MAX_MS, 500 * 2 ** Math.min(attempt - 1, 3)));
+      } else {
+        throw reason;
+      }
     }
   }
 }

@@ -246,13 +246,18 @@ export class RoomView {
     return this.rendered.size ? Math.min(...this.rendered.keys()) : null;
   }
 
-  onCopyLink(handler) {
-    this.copyLink.onclick = handler;
-  }
-
-  flashCopyResult(text) {
-    this.copyLink.textContent = text;
-    setTimeout(() => { this.copyLink.textContent = t('room.copyLink'); }, 2000);
+  /** "Copy invite link" puts the whole link, fragment and all, on the clipboard and says whether it could. */
+  enableCopyLink() {
+    this.copyLink.onclick = async () => {
+      let result = t('room.linkCopied');
+      try {
+        await navigator.clipboard.writeText(location.href);
+      } catch {
+        result = t('room.copyFailed');
+      }
+      this.copyLink.textContent = result;
+      setTimeout(() => { this.copyLink.textContent = t('room.copyLink'); }, 2000);
+    };
   }
 }
 

@@ -86,26 +86,30 @@ public static class ChatClusterHostingExtensions
                 SeedNodes = [.. cluster.SeedNodes],
                 Roles = [.. cluster.Roles],
             })
-            .WithShardRegion<RoomRegion>(
-                RoomMessageExtractor.TypeName,
-                (system, _) =>
+            .WithActors((system, registry) =>
+            {
+                // Started here rather than with WithShardRegion, which takes no allocation strategy.
+                var settings = ClusterShardingSettings.Create(system)
+                    .WithStateStoreMode(StateStoreMode.DData)
+                    .WithRememberEntities(false)
+                    .WithPassivateIdleAfter(rooms.PassivateIdleAfter)
+                    .WithRole(cluster.Roles.FirstOrDefault());
+                var sharding = ClusterSharding.Get(system);
+                var roomSettings = new RoomActorSettings(rooms, output, new JournalRoomHistory(system, persistence.ConnectionString, persistence.Schema), clock)
                 {
-                    var settings = new RoomActorSettings(rooms, output, new JournalRoomHistory(system, persistence.ConnectionString, persistence.Schema), clock)
-                    {
-                        Waiting = waiting,
-                    };
-                    return roomId => RoomActor.Props(roomId, settings);
-                },
-                new RoomMessageExtractor(cluster.ShardCount),
-                new ShardOptions
-                {
-                    StateStoreMode = StateStoreMode.DData,
-                    RememberEntities = false,
-                    HandOffStopMessage = StopRoom.Instance,
-                    PassivateIdleEntityAfter = rooms.PassivateIdleAfter,
-                    Role = cluster.Roles.FirstOrDefault(),
-                })
+                    Waiting = waiting,
+                };
+                var region = sharding.Start(
+                    RoomMessageExtractor.TypeName,
+                    roomId => RoomActor.Props(roomId, roomSettings),
+                    settings,
+                    new RoomMessageExtractor(cluster.ShardCount),
+                    new WarmNodesFirstAllocation(sharding.DefaultShardAllocationStrategy(settings), clock),
+                    StopRoom.Instance);
+                registry.Register<RoomRegion>(region);
+            })
             .WithActors((system, _) => system.ActorOf(UnansweredRequests.Props(output), "unanswered-requests"))
+            .WithActors((system, _) => system.ActorOf(PersistenceWarmUp.Props(), "persistence-warm-up"))
             .WithActorSystemLivenessCheck()
             .WithAkkaClusterReadinessCheck();
 

@@ -31,42 +31,11 @@ internal static class FailoverHocon
     /// </summary>
     private static readonly TimeSpan CoordinatorStateWriteTimeout = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// How often a node sends a heartbeat to the nodes that watch it (Akka: 1 s). The failure detector
-    /// judges silence against the observed interval plus the acceptable pause, so a shorter interval
-    /// finds a dead node sooner by about its own length; it also stops the detector from warning that
-    /// the interval grows too large on every heartbeat, which it does once an interval reaches two
-    /// thirds of the acceptable pause (1 s of 1.5 s).
-    /// </summary>
-    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>
-    /// How often a node gossips the membership (Akka: 1 s). The leader removes a downed node, and a
-    /// new one becomes Up, only once every node has seen the change, which took a gossip round or two:
-    /// a second of every failover. A few kilobytes four times a second is nothing for a cluster of ten.
-    /// </summary>
-    private static readonly TimeSpan GossipInterval = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>
-    /// The cluster's own actors (heartbeats, gossip, membership) run on two threads of their own, as
-    /// Akka's documentation advises, rather than on the .NET thread pool the rooms share: a node that has
-    /// just started (compiling code, recovering the rooms it was given) or one under a burst of requests
-    /// must not answer heartbeats late and be taken for dead.
-    /// </summary>
-    public const string ClusterDispatcher = "chat-cluster-dispatcher";
-
     public static string Build(ChatClusterOptions cluster)
     {
         var o = cluster.SplitBrainResolver;
         var hocon = $"""
             akka.cluster.failure-detector.acceptable-heartbeat-pause = {Milliseconds(cluster.AcceptableHeartbeatPause)}
-            akka.cluster.failure-detector.heartbeat-interval = {Milliseconds(HeartbeatInterval)}
-            akka.cluster.gossip-interval = {Milliseconds(GossipInterval)}
-            akka.cluster.use-dispatcher = {ClusterDispatcher}
-            {ClusterDispatcher}.type = Dispatcher
-            {ClusterDispatcher}.executor = fork-join-executor
-            {ClusterDispatcher}.fork-join-executor.parallelism-min = 2
-            {ClusterDispatcher}.fork-join-executor.parallelism-max = 2
             akka.cluster.unreachable-nodes-reaper-interval = {Milliseconds(ClusterTick)}
             akka.cluster.leader-actions-interval = {Milliseconds(ClusterTick)}
             akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"

@@ -43,10 +43,6 @@ public sealed class SplitBrainResolverSettingsTests(PostgresFixture postgres)
         config.GetString("akka.cluster.split-brain-resolver.down-all-when-unstable").Should().Be("on");
         config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause").Should().Be(TimeSpan.FromSeconds(1.5));
         config.GetTimeSpan("akka.cluster.leader-actions-interval").Should().Be(TimeSpan.FromMilliseconds(500));
-        var cluster = Akka.Cluster.Cluster.Get(node.System).Settings;
-        cluster.HeartbeatInterval.Should().Be(TimeSpan.FromMilliseconds(500), "a dead node is found half a second sooner, and a 1 s interval warned on every beat");
-        cluster.GossipInterval.Should().Be(TimeSpan.FromMilliseconds(250), "removal waits for every node to have seen the change");
-        cluster.UseDispatcher.Should().Be("chat-cluster-dispatcher", "heartbeats must not wait behind the rooms' work");
         config.GetTimeSpan("akka.cluster.sharding.retry-interval").Should().Be(TimeSpan.FromMilliseconds(500));
         Akka.Cluster.Sharding.ClusterShardingSettings.Create(node.System).TuningParameters.UpdatingStateTimeout
             .Should().Be(TimeSpan.FromSeconds(1), "a coordinator write that a stopping node never acknowledges holds every shard's home request this long");

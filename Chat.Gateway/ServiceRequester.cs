@@ -1,4 +1,5 @@
 using System.Text;
+using System.Threading.Channels;
 using System.Text.Json.Nodes;
 using Chat.Nats;
 using NATS.Client.Core;
@@ -22,8 +23,10 @@ public sealed class ServiceRequester(INatsConnection nats, TimeSpan timeout)
             await nats.PublishAsync(subject, Encoding.UTF8.GetBytes(body.ToJsonString()), replyTo: inbox, cancellationToken: cancellationToken);
             return await AwaitReplyAsync(replies, cancellationToken);
         }
-        catch (NatsException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is NatsException or ChannelClosedException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
         {
+            // ChannelClosedException: the reply inbox's subscription ended under the wait, as it does when the
+            // connection is closed (a fuzz run in CI logged it as a failed request).
             return ServiceReply.Fail(ResError.Timeout);
         }
     }

@@ -109,7 +109,7 @@ public static class ChatClusterHostingExtensions
                 registry.Register<RoomRegion>(region);
             })
             .WithActors((system, _) => system.ActorOf(UnansweredRequests.Props(output), "unanswered-requests"))
-            .WithActors((system, _) => system.ActorOf(PersistenceWarmUp.Props(), "persistence-warm-up"))
+            .WithActors((system, _) => system.ActorOf(PersistenceWarmUp.Props(persistence.ConnectionString, persistence.Schema, rooms), "persistence-warm-up"))
             .WithActorSystemLivenessCheck()
             .WithAkkaClusterReadinessCheck();
 

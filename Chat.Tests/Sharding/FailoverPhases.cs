@@ -18,7 +18,7 @@ internal static class FailoverPhases
 
     /// <summary>
     /// The messages logged at Warning or above after <paramref name="since"/>, without the failure
-    /// detector's growing-interval notes (many, expected on a busy machine). The console logger puts
+    /// detector's growing-interval notes (many, expected on a busy machine) and the failing health checks of a node that is still joining (the tests poll them). The console logger puts
     /// the level on one line and the message on the next.
     /// </summary>
     public static IEnumerable<(DateTime At, string Message)> Warnings(IReadOnlyList<(DateTime At, string Line)> lines, DateTime since)
@@ -29,7 +29,8 @@ internal static class FailoverPhases
             var message = lines[i + 1].Line.Trim();
             if (at >= since
                 && (line.StartsWith("warn: ", StringComparison.Ordinal) || line.StartsWith("fail: ", StringComparison.Ordinal) || line.StartsWith("crit: ", StringComparison.Ordinal))
-                && !message.Contains("heartbeat interval is growing", StringComparison.Ordinal))
+                && !message.Contains("heartbeat interval is growing", StringComparison.Ordinal)
+                && !message.StartsWith("Health check ", StringComparison.Ordinal))
             {
                 yield return (at, message.Length > 300 ? message[..300] : message);
             }

@@ -30,6 +30,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
     private FakeGateway _gateway = null!;
     private ResRoomClient _client = null!;
     private RoomsUnderLoad _load = null!;
+    private ThreadPoolStallMonitor _stalls = null!;
     private string _db = string.Empty;
 
     public async Task InitializeAsync()
@@ -48,6 +49,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
             await _gateway.NextAsync(s => s.Subject == "system.reset" && s.Body.Contains("\"access\"", StringComparison.Ordinal), TimeSpan.FromMinutes(1));
         }
 
+        _stalls = new ThreadPoolStallMonitor();
         await _load.StartAsync();
         await _load.MoreAcknowledgedAsync(400, TimeSpan.FromMinutes(1));
     }
@@ -55,6 +57,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
     public async Task DisposeAsync()
     {
         await _load.StopAsync();
+        await _stalls.StopAsync();
         await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask()));
         await _gateway.DisposeAsync();
         await _nats.DisposeAsync();
@@ -163,6 +166,8 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
 
         PrintPauses("rooms that moved", moved, at, end);
         PrintPauses("rooms that stayed", stayed, at, end);
+        var (stalledAt, stalled) = _stalls.Longest(at, end);
+        output.WriteLine($"  the load generator's own longest stall: {stalled.TotalSeconds:F2} s from +{(stalledAt - at).TotalSeconds:F2} s (pauses around it are longer than the rooms')");
         PrintWarnings(at);
 
         return (moved, stayed);
@@ -197,6 +202,8 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         output.WriteLine(
             $"  longest pause of {which}: median {pauses[pauses.Count / 2].TotalSeconds:F2} s, max {pauses[^1].TotalSeconds:F2} s " +
             $"(worst: {string.Join(", ", worst)})");
+        var worstRoom = rooms.MaxBy(r => r.LongestPause(at, end))!;
+        output.WriteLine($"    the worst one's attempts: {worstRoom.AttemptsDuringLongestPause(at, end)}");
     }
 
     private bool LoggedSince(string marker, DateTime since) =>

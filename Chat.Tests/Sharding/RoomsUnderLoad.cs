@@ -89,7 +89,9 @@ internal sealed class RoomsUnderLoad(ResRoomClient client, int roomCount)
                     throw new TimeoutException($"Message {id} to {room.Room} was never acknowledged.");
                 }
 
+                var sentAt = DateTime.UtcNow;
                 var reply = await client.TrySendAsync(room.Room, room.Member, id, AttemptTimeout);
+                room.Attempted(sentAt, reply);
                 if (reply?["result"]?["seq"] is { } seq)
                 {
                     room.Acknowledge(id, seq.GetValue<long>());
@@ -131,6 +133,7 @@ internal sealed class RoomLedger(string room, string member)
 {
     private readonly ConcurrentQueue<(Guid Id, long Seq, DateTime At)> _acks = new();
     private readonly ConcurrentQueue<DateTime> _notJoined = new();
+    private readonly ConcurrentQueue<(DateTime Sent, DateTime Answered, string Outcome)> _attempts = new();
 
     public string Room { get; } = room;
 
@@ -143,6 +146,20 @@ internal sealed class RoomLedger(string room, string member)
     public void Acknowledge(Guid id, long seq) => _acks.Enqueue((id, seq, DateTime.UtcNow));
 
     public void NotJoined() => _notJoined.Enqueue(DateTime.UtcNow);
+
+    /// <summary>Records one attempt to send: when it went, when it ended and how (ack, timeout or the error code).</summary>
+    public void Attempted(DateTime sent, System.Text.Json.Nodes.JsonNode? reply) =>
+        _attempts.Enqueue((sent, DateTime.UtcNow, reply is null ? "timeout" : reply["result"] is not null ? "ack" : reply["error"]?["code"]?.ToString() ?? "?"));
+
+    /// <summary>The attempts that overlapped the longest pause, e.g. "+0.17→+0.68 timeout": where a pause went.</summary>
+    public string AttemptsDuringLongestPause(DateTime from, DateTime to)
+    {
+        var (start, length) = Pause(from, to);
+        var end = start + length;
+        return string.Join(", ", _attempts
+            .Where(a => a.Answered >= start && a.Sent <= end)
+            .Select(a => $"+{(a.Sent - from).TotalSeconds:F2}→+{(a.Answered - from).TotalSeconds:F2} {a.Outcome}"));
+    }
 
     /// <summary>The room forgot its member after <paramref name="since"/>: it was started again on another node.</summary>
     public bool ForgotMemberAfter(DateTime since) => _notJoined.Any(at => at > since);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 
@@ -30,6 +31,7 @@ public sealed partial class RoomActor
         }
 
         RoomMetrics.Recoveries.Add(1);
+        _recoveryStarted = Stopwatch.GetTimestamp();
         base.AroundPreStart();
     }
 

@@ -26,6 +26,7 @@ public sealed partial class RoomActor : UntypedPersistentActor, IWithTimers
     private bool _heldOff;
     private ICancelable? _holdOffEnds;
     private long _writeStarted;
+    private long _recoveryStarted;
     private long _writes;
     private long _eventsWritten;
     private long _snapshotAtSequenceNr;
@@ -63,6 +64,7 @@ public sealed partial class RoomActor : UntypedPersistentActor, IWithTimers
                 }
 
                 RoomMetrics.RoomsStarted.Add(1);
+                RoomMetrics.RecoveryDuration.Record(Stopwatch.GetElapsedTime(_recoveryStarted).TotalMilliseconds);
                 _settings.Output.RoomStarted(_roomId);
                 UpdateTimers();
                 break;

@@ -38,6 +38,10 @@ public static class RoomMetrics
     public static readonly Counter<long> Recoveries = Meter.CreateCounter<long>(
         "chat.room.recoveries", unit: "{room}", description: "Rooms that began recovering from the journal (successful or not).");
 
+    public static readonly Histogram<double> RecoveryDuration = Meter.CreateHistogram<double>(
+        "chat.room.recovery.duration", unit: "ms",
+        description: "From a room starting until its recovery from the journal completed (snapshot, events, replay).");
+
     public static readonly Counter<long> RoomsStarted = Meter.CreateCounter<long>(
         "chat.room.starts", unit: "{room}", description: "Rooms that finished recovery on this node.");
 }

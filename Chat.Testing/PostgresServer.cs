@@ -62,7 +62,8 @@ public sealed class PostgresServer : IAsyncDisposable
         var port = FreePort.Next();
         var serverOptions = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections={options.MaxConnections}"
             + (options.Durable ? string.Empty : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-            + (options.PreloadLibraries is { } libraries ? $" -c shared_preload_libraries={libraries}" : string.Empty);
+            + (options.PreloadLibraries is { } libraries ? $" -c shared_preload_libraries={libraries}" : string.Empty)
+            + (options.PreloadLibraries?.Contains("pg_stat_statements", StringComparison.Ordinal) == true ? " -c pg_stat_statements.track_planning=on" : string.Empty);
         await ExternalProcess.RunAsync(Path.Combine(bin, "pg_ctl"),
             ["-D", data, "-o", serverOptions, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start"], CommandTimeout, runAs);
 

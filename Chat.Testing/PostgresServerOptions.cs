@@ -16,7 +16,7 @@ public sealed record PostgresServerOptions
 
     public int MaxConnections { get; init; } = 200;
 
-    /// <summary><c>shared_preload_libraries</c>, if any.</summary>
+    /// <summary><c>shared_preload_libraries</c>, if any; with pg_stat_statements, its planning time is tracked too.</summary>
     public string? PreloadLibraries { get; init; }
 
     /// <summary>Connections per pool of <see cref="PostgresServer.ConnectionString"/> (Npgsql's default is 100).</summary>

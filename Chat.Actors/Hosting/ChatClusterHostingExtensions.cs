@@ -73,6 +73,7 @@ public static class ChatClusterHostingExtensions
                 loggers.AddLoggerFactory();
             })
             .AddHocon(ConfigurationFactory.ParseString(PersistenceHocon.Build(persistence)), HoconAddMode.Prepend)
+            .AddSetup(JournalBulkCopy.Setup(persistence))
             .AddHocon(ConfigurationFactory.ParseString(FailoverHocon.Build(cluster)), HoconAddMode.Prepend)
             .WithCustomSerializer("chat", [typeof(IChatMessage)], system => new ChatSerializer(system))
             .WithRemoting(new RemoteOptions

@@ -21,10 +21,11 @@ public sealed class ChatPersistenceOptions
     public int BatchSize { get; set; } = 100;
 
     /// <summary>
-    /// How a batch's multi-row journal insert carries its values: <c>parameterized</c> (bind parameters)
-    /// or <c>inline</c> (literals in the SQL text).
+    /// How a journal batch of several events goes in: <c>copy</c> (binary <c>COPY</c>, nothing to parse or
+    /// plan), or one multi-row <c>INSERT</c> carrying its values as bind parameters (<c>parameterized</c>)
+    /// or as literals in the SQL text (<c>inline</c>).
     /// </summary>
-    public string InsertMode { get; set; } = "parameterized";
+    public string InsertMode { get; set; } = "copy";
 
     /// <summary>
     /// A journal write that takes longer fails (the room answers <c>room.unavailable</c>); after ten

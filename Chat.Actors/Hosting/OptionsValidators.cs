@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Akka.Actor;
+using Chat.Actors.Persistence;
 using Chat.Actors.ReadModel;
 using Chat.Actors.Rooms;
 using Microsoft.Extensions.Options;
@@ -194,9 +195,9 @@ public sealed partial class ChatPersistenceOptionsValidator : IValidateOptions<C
 
         RoomOptionsValidator.Range(errors, o.Parallelism, 1, 64, $"{S}:Parallelism");
         RoomOptionsValidator.Range(errors, o.BatchSize, 1, 10_000, $"{S}:BatchSize");
-        if (o.InsertMode is not ("parameterized" or "inline"))
+        if (o.InsertMode is not (JournalBulkCopy.InsertMode or "parameterized" or "inline"))
         {
-            errors.Add($"{S}:InsertMode must be parameterized or inline; it is '{o.InsertMode}'.");
+            errors.Add($"{S}:InsertMode must be copy, parameterized or inline; it is '{o.InsertMode}'.");
         }
 
         RoomOptionsValidator.Positive(errors, o.QueryRefreshInterval, $"{S}:QueryRefreshInterval");

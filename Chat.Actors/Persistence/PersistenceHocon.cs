@@ -15,6 +15,7 @@ public static class PersistenceHocon
     public const string JournalId = "akka.persistence.journal.sql";
     public const string SnapshotStoreId = "akka.persistence.snapshot-store.sql";
     public const string ReadJournalId = "akka.persistence.query.journal.sql";
+    public const string ProviderName = "PostgreSQL.15";
 
     public static string Build(ChatPersistenceOptions options)
     {
@@ -23,7 +24,8 @@ public static class PersistenceHocon
         var refresh = Milliseconds(options.QueryRefreshInterval);
         var callTimeout = Milliseconds(options.CallTimeout);
         var resetTimeout = Milliseconds(options.BreakerResetTimeout);
-        var parameters = options.InsertMode == "parameterized" ? "true" : "false";
+        var parameters = options.InsertMode == "inline" ? "false" : "true";
+        var rowByRow = options.InsertMode == JournalBulkCopy.InsertMode ? JournalBulkCopy.RowByRowAtMost : 100;
         return $$"""
             akka.persistence {
               journal {
@@ -31,11 +33,12 @@ public static class PersistenceHocon
                 sql {
                   class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
                   connection-string = {{connection}}
-                  provider-name = "PostgreSQL.15"
+                  provider-name = "{{ProviderName}}"
                   table-mapping = default
                   default.schema-name = {{schema}}
                   tag-write-mode = TagTable
                   prefer-parameters-on-multirow-insert = {{parameters}}
+                  max-row-by-row-size = {{rowByRow}}
                   parallelism = {{options.Parallelism}}
                   batch-size = {{options.BatchSize}}
                   auto-initialize = on
@@ -58,7 +61,7 @@ public static class PersistenceHocon
                   # database refuses connections; rooms back off between attempts (docs/rooms.md).
                   circuit-breaker { max-failures = 1000000000, call-timeout = {{callTimeout}}, reset-timeout = {{resetTimeout}} }
                   connection-string = {{connection}}
-                  provider-name = "PostgreSQL.15"
+                  provider-name = "{{ProviderName}}"
                   table-mapping = default
                   default.schema-name = {{schema}}
                   auto-initialize = on
@@ -67,7 +70,7 @@ public static class PersistenceHocon
               query.journal.sql {
                 class = "Akka.Persistence.Sql.Query.SqlReadJournalProvider, Akka.Persistence.Sql"
                 connection-string = {{connection}}
-                provider-name = "PostgreSQL.15"
+                provider-name = "{{ProviderName}}"
                 write-plugin = "{{JournalId}}"
                 table-mapping = default
                 default.schema-name = {{schema}}

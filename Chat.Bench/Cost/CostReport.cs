@@ -14,7 +14,8 @@ public sealed record CostReport(
     IReadOnlyList<Window> Baseline,
     IReadOnlyList<Window> Node,
     IReadOnlyDictionary<string, LatencySummary> Stages,
-    IReadOnlyList<StatementCost> Statements,
+    PostgresWindow PostgresAlone,
+    PostgresWindow PostgresFull,
     LatencySummary Lag,
     double CatchUpSeconds,
     JournalReads Reads)
@@ -23,6 +24,22 @@ public sealed record CostReport(
     {
         var t = new StringBuilder();
         void Line(FormattableString text) => t.AppendLine(text.ToString(CultureInfo.InvariantCulture));
+        void StatementTable(Window window, PostgresWindow postgres)
+        {
+            var (statements, wal) = postgres;
+            var sends = Math.Max(1, window.Result.Sends);
+            Line($"Node, {window.Step.Name}, {window.Result.Sends:N0} sends; write-ahead log per send: {(double)wal.Records / sends:N1} records, {(double)wal.FullPageImages / sends:N2} full-page images, {(double)wal.Bytes / sends:N0} bytes:");
+            t.AppendLine();
+            t.AppendLine("| calls | plan + execution ms | ms per 1,000 sends (plan) | rows | statement |");
+            t.AppendLine("|---|---|---|---|---|");
+            foreach (var s in statements)
+            {
+                var perThousand = 1000.0 / Math.Max(1, window.Result.Sends);
+                Line($"| {s.Calls:N0} | {s.TotalMilliseconds:N0} | {s.TotalMilliseconds * perThousand:N1} ({s.PlanMilliseconds * perThousand:N1}) | {s.Rows:N0} | `{s.Query.Replace("|", "\\|", StringComparison.Ordinal)}` |");
+            }
+
+            t.AppendLine();
+        }
 
         t.AppendLine("# What one message costs");
         t.AppendLine();
@@ -66,18 +83,13 @@ public sealed record CostReport(
         Line($"| the same request to the in-memory service (NATS both ways and the least service) | {ceiling.P50:F2} ms | {ceiling.P99:F2} ms | generator |");
         t.AppendLine();
 
-        Line($"## Where PostgreSQL's time goes (node, {Node[3].Step.Name}, {Node[3].Result.Sends:N0} sends)");
+        Line($"## Where PostgreSQL's time goes");
         t.AppendLine();
-        t.AppendLine("From pg_stat_statements over the window: execution time only (parsing, planning and the WAL flush of each commit are not in it).");
+        t.AppendLine("From pg_stat_statements over two windows of the node: planning and execution time per statement (parsing and the WAL flush of each commit are in neither).");
         t.AppendLine();
-        t.AppendLine("| calls | total ms | ms per 1,000 sends | rows | statement |");
-        t.AppendLine("|---|---|---|---|---|");
-        foreach (var s in Statements)
-        {
-            Line($"| {s.Calls:N0} | {s.TotalMilliseconds:N0} | {s.TotalMilliseconds * 1000 / Math.Max(1, Node[3].Result.Sends):N1} | {s.Rows:N0} | `{s.Query.Replace("|", "\\|", StringComparison.Ordinal)}` |");
-        }
+        StatementTable(Node[0], PostgresAlone);
+        StatementTable(Node[3], PostgresFull);
 
-        t.AppendLine();
         t.AppendLine("## The projection under the node's maximum rate");
         t.AppendLine();
         var sustained = Node[^1];
@@ -116,3 +128,6 @@ public sealed record CostReport(
 
     private string CatchUp() => double.IsPositiveInfinity(CatchUpSeconds) ? "more than 120 s (it had not caught up)" : $"{CatchUpSeconds:F2} s";
 }
+
+/// <summary>PostgreSQL over one window: its costliest statements and the write-ahead log it wrote.</summary>
+public sealed record PostgresWindow(IReadOnlyList<StatementCost> Statements, WalWritten Wal);

@@ -51,7 +51,9 @@ public static class CostRun
         var lag = new ProjectionLag(connectionString);
         using var stages = new StageTimes();
         IReadOnlyDictionary<string, LatencySummary> alone = new Dictionary<string, LatencySummary>();
+        IReadOnlyList<StatementCost> statementsAlone = [];
         IReadOnlyList<StatementCost> statements = [];
+        WalWritten walAlone = new(0, 0, 0), wal = new(0, 0, 0);
         const int Full = 3;
         using var stopLag = new CancellationTokenSource();
         Task sampling = Task.CompletedTask;
@@ -62,6 +64,7 @@ public static class CostRun
                 if (i == 0)
                 {
                     stages.Start();
+                    await PostgresStatements.ResetAsync(connectionString);
                 }
                 else if (i == Full)
                 {
@@ -77,10 +80,13 @@ public static class CostRun
                 if (i == 0)
                 {
                     alone = stages.Stop();
+                    statementsAlone = await PostgresStatements.TopAsync(connectionString, 8);
+                    walAlone = await PostgresStatements.WalAsync(connectionString);
                 }
                 else if (i == Full)
                 {
                     statements = await PostgresStatements.TopAsync(connectionString, 8);
+                    wal = await PostgresStatements.WalAsync(connectionString);
                 }
                 else if (i == nodePlan.Count - 1)
                 {
@@ -102,7 +108,7 @@ public static class CostRun
         }
 
         var machine = await MachineDescription.DescribeAsync(postgres, loadAtStart);
-        var report = new CostReport(settings, machine, started, DateTimeOffset.UtcNow, baseline, node, alone, statements, lag.Lags().Summarize(), catchUp, reads);
+        var report = new CostReport(settings, machine, started, DateTimeOffset.UtcNow, baseline, node, alone, new(statementsAlone, walAlone), new(statements, wal), lag.Lags().Summarize(), catchUp, reads);
         Directory.CreateDirectory(outputDirectory);
         var path = Path.Combine(outputDirectory, "cost.md");
         await File.WriteAllTextAsync(path, report.Markdown(), cancellation);

@@ -17,8 +17,11 @@ internal static class FailoverHocon
     private static readonly TimeSpan ShardHomeRetry = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// How often the leader acts (moves nodes Up, removes downed ones) and unreachable nodes are
-    /// looked for (Akka: 1 s each). Cheap in a cluster of a few nodes; each saves half a second on average.
+    /// How often the leader acts (moves nodes Up, removes downed ones), unreachable nodes are looked
+    /// for and each node gossips its view of the cluster (Akka: 1 s each). Cheap in a cluster of a few
+    /// nodes. A failover passes through gossip twice (a downing reaches the leader, the removal reaches
+    /// the other nodes, whose shard regions until then send the dead node's rooms their requests), so
+    /// this saves up to a second; the heartbeat stays at Akka's 1 s (docs/failover.md says why).
     /// </summary>
     private static readonly TimeSpan ClusterTick = TimeSpan.FromMilliseconds(500);
 
@@ -38,6 +41,7 @@ internal static class FailoverHocon
             akka.cluster.failure-detector.acceptable-heartbeat-pause = {Milliseconds(cluster.AcceptableHeartbeatPause)}
             akka.cluster.unreachable-nodes-reaper-interval = {Milliseconds(ClusterTick)}
             akka.cluster.leader-actions-interval = {Milliseconds(ClusterTick)}
+            akka.cluster.gossip-interval = {Milliseconds(ClusterTick)}
             akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
             akka.cluster.split-brain-resolver.active-strategy = {o.Strategy}
             akka.cluster.split-brain-resolver.stable-after = {Milliseconds(o.StableAfter)}

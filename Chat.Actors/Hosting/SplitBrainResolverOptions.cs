@@ -30,7 +30,7 @@ public sealed class SplitBrainResolverOptions
     /// unset, which doubles the failover time; the journal's unique (room, seq) key already refuses a
     /// second writer, so a short margin loses no acknowledged message (docs/failover.md).
     /// </summary>
-    public TimeSpan DownRemovalMargin { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan DownRemovalMargin { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// Down every node when membership keeps changing for too long (3/4 of <see cref="StableAfter"/>

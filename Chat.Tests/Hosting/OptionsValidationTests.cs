@@ -72,7 +72,7 @@ public sealed class OptionsValidationTests
         var sbr = host.Services.GetRequiredService<IOptions<ChatClusterOptions>>().Value.SplitBrainResolver;
         sbr.Strategy.Should().Be("keep-majority");
         sbr.StableAfter.Should().Be(TimeSpan.FromSeconds(2.5));
-        sbr.DownRemovalMargin.Should().Be(TimeSpan.FromSeconds(1));
+        sbr.DownRemovalMargin.Should().Be(TimeSpan.FromMilliseconds(500));
     }
 
     private static IHost BuildHost(Dictionary<string, string?> overrides)

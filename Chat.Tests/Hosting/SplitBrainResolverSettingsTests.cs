@@ -43,12 +43,13 @@ public sealed class SplitBrainResolverSettingsTests(PostgresFixture postgres)
         config.GetString("akka.cluster.split-brain-resolver.down-all-when-unstable").Should().Be("on");
         config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause").Should().Be(TimeSpan.FromSeconds(1.5));
         config.GetTimeSpan("akka.cluster.leader-actions-interval").Should().Be(TimeSpan.FromMilliseconds(500));
+        config.GetTimeSpan("akka.cluster.gossip-interval").Should().Be(TimeSpan.FromMilliseconds(500), "a removal reaches the other nodes' shard regions within half a second");
         config.GetTimeSpan("akka.cluster.sharding.retry-interval").Should().Be(TimeSpan.FromMilliseconds(500));
         Akka.Cluster.Sharding.ClusterShardingSettings.Create(node.System).TuningParameters.UpdatingStateTimeout
             .Should().Be(TimeSpan.FromSeconds(1), "a coordinator write that a stopping node never acknowledges holds every shard's home request this long");
 
         // Not StableAfter again, Akka's choice when the margin is unset: that doubled the failover time.
-        Akka.Cluster.Cluster.Get(node.System).DowningProvider.DownRemovalMargin.Should().Be(TimeSpan.FromSeconds(1));
+        Akka.Cluster.Cluster.Get(node.System).DowningProvider.DownRemovalMargin.Should().Be(TimeSpan.FromMilliseconds(500));
 
         // A downed node shuts itself down (and its host with it) instead of running on outside the cluster.
         config.GetBoolean("akka.cluster.run-coordinated-shutdown-when-down").Should().BeTrue();

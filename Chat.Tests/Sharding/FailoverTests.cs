@@ -17,8 +17,8 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
     private const int RoomCount = 40;
     private const int Victim = 2;
     // The targets are 10 s for a crash, 5 s with a restart in place and 1 s for every other pause.
-    // Measured here when run alone (docs/failover.md): 7.4-8.6 s for a crash, 4.2-5.2 s with a restart,
-    // 0.4-0.75 s for the rooms of a node stopped gracefully, 0.2-0.7 s for rooms on surviving nodes (a
+    // Measured here when run alone (docs/failover.md): 7.2-8.6 s for a crash, 4.4-5.5 s with a restart,
+    // 0.46-0.98 s for the rooms of a node stopped gracefully, 0.2-0.7 s for rooms on surviving nodes (a
     // request the killed process had taken costs the client's 0.5 s attempt timeout). At the end of a CI
     // run the same tests measured 10.6 s and 1.5 s, so they assert bounds that hold there (12 s, 2 s) and
     // print every figure.

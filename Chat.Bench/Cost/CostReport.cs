@@ -27,14 +27,14 @@ public sealed record CostReport(
         void StatementTable(Window window, PostgresWindow postgres)
         {
             var (statements, wal) = postgres;
-            var sends = Math.Max(1, window.Result.Sends);
-            Line($"Node, {window.Step.Name}, {window.Result.Sends:N0} sends; write-ahead log per send: {(double)wal.Records / sends:N1} records, {(double)wal.FullPageImages / sends:N2} full-page images, {(double)wal.Bytes / sends:N0} bytes:");
+            var sends = (double)Math.Max(1, window.Result.Sends);
+            var perThousand = 1000 / sends;
+            Line($"Node, {window.Step.Name}, {window.Result.Sends:N0} sends; write-ahead log per send: {wal.Records / sends:N1} records, {wal.FullPageImages / sends:N2} full-page images, {wal.Bytes / sends:N0} bytes:");
             t.AppendLine();
             t.AppendLine("| calls | plan + execution ms | ms per 1,000 sends (plan) | rows | statement |");
             t.AppendLine("|---|---|---|---|---|");
             foreach (var s in statements)
             {
-                var perThousand = 1000.0 / Math.Max(1, window.Result.Sends);
                 Line($"| {s.Calls:N0} | {s.TotalMilliseconds:N0} | {s.TotalMilliseconds * perThousand:N1} ({s.PlanMilliseconds * perThousand:N1}) | {s.Rows:N0} | `{s.Query.Replace("|", "\\|", StringComparison.Ordinal)}` |");
             }
 
@@ -83,7 +83,7 @@ public sealed record CostReport(
         Line($"| the same request to the in-memory service (NATS both ways and the least service) | {ceiling.P50:F2} ms | {ceiling.P99:F2} ms | generator |");
         t.AppendLine();
 
-        Line($"## Where PostgreSQL's time goes");
+        t.AppendLine("## Where PostgreSQL's time goes");
         t.AppendLine();
         t.AppendLine("From pg_stat_statements over two windows of the node: planning and execution time per statement (parsing and the WAL flush of each commit are in neither).");
         t.AppendLine();

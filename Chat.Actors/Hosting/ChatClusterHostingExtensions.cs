@@ -74,6 +74,8 @@ public static class ChatClusterHostingExtensions
             })
             .AddHocon(ConfigurationFactory.ParseString(PersistenceHocon.Build(persistence)), HoconAddMode.Prepend)
             .AddSetup(JournalBulkCopy.Setup(persistence))
+            .AddSetup(new UnansweredRequestsExtension.OutputSetup(output))
+            .WithExtension<UnansweredRequestsExtension>()
             .AddHocon(ConfigurationFactory.ParseString(FailoverHocon.Build(cluster)), HoconAddMode.Prepend)
             .WithCustomSerializer("chat", [typeof(IChatMessage)], system => new ChatSerializer(system))
             .WithRemoting(new RemoteOptions
@@ -109,7 +111,6 @@ public static class ChatClusterHostingExtensions
                     StopRoom.Instance);
                 registry.Register<RoomRegion>(region);
             })
-            .WithActors((system, _) => system.ActorOf(UnansweredRequests.Props(output), "unanswered-requests"))
             .WithActors((system, _) => system.ActorOf(PersistenceWarmUp.Props(persistence.ConnectionString, persistence.Schema, rooms), "persistence-warm-up"))
             .WithActorSystemLivenessCheck()
             .WithAkkaClusterReadinessCheck();

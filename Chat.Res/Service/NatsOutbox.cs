@@ -14,8 +14,11 @@ namespace Chat.Res.Service;
 /// Everything this node publishes goes through one queue and one connection, in the order it was
 /// queued. That is the ordering rule (docs/res-service.md, "Ordering"): a room's events reach NATS before the
 /// reply that follows them, and NATS keeps order per connection.
+/// It takes messages before any other hosted service starts (<see cref="StartingAsync"/>) and connects with
+/// the first: a node still starting already answers requests that reached no room (docs/failover.md, "A node
+/// restarted in place"). It stops in its turn, after the RES service, so the rooms' last replies still go out.
 /// </summary>
-public sealed partial class NatsOutbox : BackgroundService
+public sealed partial class NatsOutbox : BackgroundService, IHostedLifecycleService
 {
     private readonly INatsConnection _nats;
     private readonly ILogger<NatsOutbox> _logger;
@@ -37,6 +40,17 @@ public sealed partial class NatsOutbox : BackgroundService
 
     /// <summary>Queues a reply: one that turns out too large for NATS is answered with an error instead, never dropped.</summary>
     public void PublishReply(string inbox, byte[] payload) => _queue.Writer.TryWrite(new Outgoing(inbox, payload, IsReply: true, Stopwatch.GetTimestamp()));
+
+    public Task StartingAsync(CancellationToken cancellationToken) => base.StartAsync(cancellationToken);
+
+    /// <summary>Already publishing since <see cref="StartingAsync"/>.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.TestKit.Xunit2;
 using Chat.Actors.Rooms;
 using Chat.Tests.Infrastructure;
@@ -42,6 +43,38 @@ public sealed class UnansweredRequestsTests : TestKit
 
         probe.ExpectMsg<Emitted>().Reply.Should().Be(RoomErrors.JournalUnavailable, "only the room request is answered");
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task AsAnExtension_RequestsAreAnsweredFromTheSystemsStart_WithoutAnyStartupTask()
+    {
+        // A node restarted in place hears requests for its old incarnation's rooms while it is still starting.
+        var probe = CreateTestProbe();
+        var setup = ActorSystemSetup.Create(
+            BootstrapSetup.Create().WithConfig($"akka.extensions = [\"{typeof(UnansweredRequestsExtension).AssemblyQualifiedName}\"]"),
+            new UnansweredRequestsExtension.OutputSetup(new RecordingRoomOutput(probe.Ref)));
+        using var starting = ActorSystem.Create("starting", setup);
+        try
+        {
+            var roomId = TestPayloads.NewRoomId();
+            starting.DeadLetters.Tell(new RoomRequest(TestPayloads.Send(roomId, TestPayloads.NewMemberId()), null), TestActor);
+
+            probe.ExpectMsg<Emitted>().RoomId.Should().Be(roomId);
+            ExpectMsg<RoomRejected>().Code.Should().Be(RoomErrors.Unavailable);
+        }
+        finally
+        {
+            await starting.Terminate();
+        }
+    }
+
+    [Fact]
+    public void AsAnExtension_WithoutItsOutput_FailsTheSystemsStart()
+    {
+        var start = () => ActorSystem.Create(
+            "misconfigured", $"akka.extensions = [\"{typeof(UnansweredRequestsExtension).AssemblyQualifiedName}\"]");
+
+        start.Should().Throw<Exception>().Where(e => e.ToString().Contains(nameof(UnansweredRequestsExtension.OutputSetup), StringComparison.Ordinal));
     }
 
     /// <summary>An actor handles messages only after its PreStart, where this one subscribes to dead letters.</summary>

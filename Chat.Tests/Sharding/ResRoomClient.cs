@@ -21,6 +21,7 @@ internal sealed class ResRoomClient(FakeGateway gateway)
             ["memberKey"] = member,
             ["profile"] = new JsonObject { ["ciphertext"] = TestPayloads.Base64(48), ["nonce"] = TestPayloads.Base64(12) },
         });
+        var waitingSince = DateTime.UtcNow;
         for (var attempt = 1; attempt <= 50; attempt++)
         {
             var reply = await TryRequestAsync($"call.room.{room}.join", body);
@@ -31,7 +32,7 @@ internal sealed class ResRoomClient(FakeGateway gateway)
 
             if (reply is not null)
             {
-                await BackOffAsync(attempt);
+                await BackOffAsync(waitingSince);
             }
         }
 
@@ -85,10 +86,12 @@ internal sealed class ResRoomClient(FakeGateway gateway)
     }
 
     /// <summary>
-    /// The pause after an error reply: while a room's node is down its requests are answered
-    /// room.unavailable at once, so a client that retried without pausing would spin, and a page does not.
+    /// The pause after an error reply, as the page paces it (waiting.js): while a room's node is down its
+    /// requests are answered room.unavailable at once, so a client that retried without pausing would spin.
+    /// A quarter of a second for the first 10 s of a wait (a failover), a second after that.
     /// </summary>
-    public static Task BackOffAsync(int attempt) => Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 100 * attempt)));
+    public static Task BackOffAsync(DateTime waitingSince) =>
+        Task.Delay(DateTime.UtcNow - waitingSince < TimeSpan.FromSeconds(10) ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(1));
 
     public static bool IsNotJoined(JsonNode? reply) => reply?["error"]?["code"]?.GetValue<string>() == "room.notJoined";
 

@@ -81,8 +81,9 @@ internal sealed class RoomsUnderLoad(ResRoomClient client, int roomCount)
         {
             // No stop check inside: a message may be stored with its reply lost, so it is finished before stopping.
             var id = Guid.NewGuid();
-            var giveUpAt = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-            for (var attempt = 1; ; attempt++)
+            var firstTry = DateTime.UtcNow;
+            var giveUpAt = firstTry + TimeSpan.FromMinutes(2);
+            while (true)
             {
                 if (DateTime.UtcNow > giveUpAt)
                 {
@@ -105,7 +106,7 @@ internal sealed class RoomsUnderLoad(ResRoomClient client, int roomCount)
                 }
                 else if (reply is not null)
                 {
-                    await ResRoomClient.BackOffAsync(attempt);
+                    await ResRoomClient.BackOffAsync(firstTry);
                 }
             }
 

@@ -66,10 +66,11 @@ export class Delivery {
   // id is sent again until the room has stored it (it stores an id once, so a retry after a lost answer is safe), for
   // the retry window at most; then it is shown as not sent. A refusal, an ended room or leaving the page stops it.
   async deliver(id, box, onWaiting) {
-    const giveUpAt = Date.now() + this.retryWindowMs();
+    const waitingSince = Date.now();
+    const giveUpAt = waitingSince + this.retryWindowMs();
     let rateLimitWaits = 0;
     let rejoins = 0;
-    for (let attempt = 1; ; attempt++) {
+    for (;;) {
       try {
         await this.sendOnce(id, box);
         return;
@@ -82,7 +83,7 @@ export class Delivery {
           await this.rejoin().catch(() => {});
         } else if (WAIT_FOR_ROOM.has(code) && Date.now() < giveUpAt) {
           onWaiting(true);
-          await delay(backOff(attempt, giveUpAt));
+          await delay(backOff(waitingSince, giveUpAt));
         } else if (code === 'room.rateLimited' && rateLimitWaits < MAX_RATE_LIMIT_WAITS && retryAfterMs(error) <= MAX_RATE_LIMIT_WAIT_MS) {
           // The room says when its budget has room again; a short wait sends the same id then.
           rateLimitWaits++;

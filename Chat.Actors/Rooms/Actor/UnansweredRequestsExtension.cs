@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Actor.Setup;
+using Akka.Event;
 
 namespace Chat.Actors.Rooms;
 
@@ -20,7 +21,11 @@ public sealed class UnansweredRequestsExtension : ExtensionIdProvider<Unanswered
             throw new InvalidOperationException($"{nameof(UnansweredRequestsExtension)} needs an {nameof(OutputSetup)} in the actor system's setup.");
         }
 
-        return new Started(system.SystemActorOf(UnansweredRequests.Props(setup.Value.Output), "unanswered-requests"));
+        // Subscribed here, not only in its PreStart, which runs later on another thread: dead letters from
+        // this moment on wait in its mailbox.
+        var answerer = system.SystemActorOf(UnansweredRequests.Props(setup.Value.Output), "unanswered-requests");
+        system.EventStream.Subscribe(answerer, typeof(DeadLetter));
+        return new Started(answerer);
     }
 
     /// <summary>Where the answers go: the node's room output.</summary>

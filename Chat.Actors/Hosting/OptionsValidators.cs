@@ -179,7 +179,11 @@ public sealed partial class ChatPersistenceOptionsValidator : IValidateOptions<C
         {
             try
             {
-                _ = new Npgsql.NpgsqlConnectionStringBuilder(o.ConnectionString);
+                var connection = new Npgsql.NpgsqlConnectionStringBuilder(o.ConnectionString);
+                if (connection.MinPoolSize > o.MaxPoolSize)
+                {
+                    errors.Add($"ConnectionStrings:Chat's Minimum Pool Size ({connection.MinPoolSize}) exceeds {S}:MaxPoolSize ({o.MaxPoolSize}), the journal's pool.");
+                }
             }
             catch (ArgumentException)
             {
@@ -194,6 +198,7 @@ public sealed partial class ChatPersistenceOptionsValidator : IValidateOptions<C
         }
 
         RoomOptionsValidator.Range(errors, o.Parallelism, 1, 64, $"{S}:Parallelism");
+        RoomOptionsValidator.Range(errors, o.MaxPoolSize, 1, 1_000, $"{S}:MaxPoolSize");
         RoomOptionsValidator.Range(errors, o.BatchSize, 1, 10_000, $"{S}:BatchSize");
         if (o.InsertMode is not (JournalBulkCopy.InsertMode or "parameterized" or "inline"))
         {

@@ -26,6 +26,6 @@ public static class JournalBulkCopy
     /// </summary>
     public static DataOptionsSetup Setup(ChatPersistenceOptions options) =>
         new(new DataOptions()
-            .UseConnectionString(PersistenceHocon.ProviderName, PersistenceHocon.WithoutResetOnClose(options.ConnectionString))
+            .UseConnectionString(PersistenceHocon.ProviderName, PersistenceHocon.JournalConnectionString(options))
             .UsePostgreSQL(postgres => postgres with { BulkCopyType = BulkCopyType.ProviderSpecific }));
 }

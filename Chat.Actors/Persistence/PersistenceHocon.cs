@@ -19,7 +19,7 @@ public static class PersistenceHocon
 
     public static string Build(ChatPersistenceOptions options)
     {
-        var connection = Quote(WithoutResetOnClose(options.ConnectionString));
+        var connection = Quote(JournalConnectionString(options));
         var schema = Quote(options.Schema);
         var refresh = Milliseconds(options.QueryRefreshInterval);
         var callTimeout = Milliseconds(options.CallTimeout);
@@ -83,12 +83,27 @@ public static class PersistenceHocon
     }
 
     /// <summary>
-    /// The plugin opens a pooled connection per write; by default Npgsql resets its session on return with
-    /// a <c>DISCARD ALL</c> sent before the next command. The plugin keeps no session state, so that
-    /// statement is pure cost on every write (it showed up at one per send in pg_stat_statements).
+    /// The connection string of the journal, snapshot store and read journal (one pool): the plugin opens a
+    /// pooled connection per write, and by default Npgsql resets its session on return with a
+    /// <c>DISCARD ALL</c> sent before the next command. The plugin keeps no session state, so that statement
+    /// is pure cost on every write (it showed up at one per send in pg_stat_statements). The pool is kept
+    /// small (<see cref="ChatPersistenceOptions.MaxPoolSize"/>): Npgsql lends its oldest idle connection, so
+    /// every connection a pool ever opened keeps taking writes in turn, each a server process of its own.
+    /// Its connections are named <see cref="JournalApplicationName"/> in <c>pg_stat_activity</c> unless the
+    /// connection string names them.
     /// </summary>
-    public static string WithoutResetOnClose(string connectionString) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+    public static string JournalConnectionString(ChatPersistenceOptions options)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString) { NoResetOnClose = true, MaxPoolSize = options.MaxPoolSize };
+        if (string.IsNullOrEmpty(connection.ApplicationName))
+        {
+            connection.ApplicationName = JournalApplicationName;
+        }
+
+        return connection.ConnectionString;
+    }
+
+    public const string JournalApplicationName = "chat-journal";
 
     private static string Milliseconds(TimeSpan value) =>
         ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";

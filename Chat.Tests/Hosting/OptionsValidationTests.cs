@@ -46,6 +46,8 @@ public sealed class OptionsValidationTests
         { "Chat:Cluster:SplitBrainResolver:Strategy", "static-quorum", "Chat:Cluster:SplitBrainResolver:QuorumSize" },
         { "Chat:Persistence:Schema", "Robert'); DROP TABLE x;--", "Chat:Persistence:Schema" },
         { "Chat:Persistence:InsertMode", "fast", "Chat:Persistence:InsertMode" },
+        { "Chat:Persistence:MaxPoolSize", "0", "Chat:Persistence:MaxPoolSize" },
+        { "ConnectionStrings:Chat", ValidConnection + ";Minimum Pool Size=20", "Minimum Pool Size (20) exceeds Chat:Persistence:MaxPoolSize (8)" },
     };
 
     [Theory]

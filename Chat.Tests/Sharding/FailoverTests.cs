@@ -17,12 +17,13 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
     private const int RoomCount = 40;
     private const int Victim = 2;
     // The targets are 10 s for a crash, 5 s with a restart in place and 1 s for every other pause.
-    // Measured here when run alone (docs/failover.md): 7.2-8.6 s for a crash, 4.4-5.5 s with a restart,
-    // 0.46-0.98 s for the rooms of a node stopped gracefully, 0.2-0.7 s for rooms on surviving nodes (a
-    // request the killed process had taken costs the client's 0.5 s attempt timeout). At the end of a CI
-    // run the same tests measured 10.6 s and 1.5 s, so they assert bounds that hold there (12 s, 2 s) and
-    // print every figure.
-    private static readonly TimeSpan CrashBound = TimeSpan.FromSeconds(12);
+    // Measured here (docs/failover.md): 6.6-8.6 s for a crash, 3.7-5.8 s with a restart, 0.46-0.98 s for
+    // the rooms of a node stopped gracefully, 0.2-0.7 s for rooms on surviving nodes during a crash (a
+    // request the killed process had taken costs the client's 0.5 s attempt timeout), up to 1.7 s for rooms
+    // a rejoining node's rebalance moves. A crash's rooms are held to the 10 s target; pauses to 2 s, since
+    // a run at the end of a CI run measured 1.5 s (before the gossip and removal-margin changes) and a
+    // rebalance's hand-over drops what its region had buffered. Every figure is printed.
+    private static readonly TimeSpan CrashBound = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan PauseBound = TimeSpan.FromSeconds(2);
 
     private readonly List<ChatWebProcess> _nodes = [];

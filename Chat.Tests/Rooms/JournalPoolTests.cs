@@ -37,11 +37,12 @@ public sealed class JournalPoolTests(PostgresFixture postgres)
         most.Should().BeLessThanOrEqualTo(PoolSize, "the journal never holds more connections than its pool");
     }
 
+    /// <summary>Counts in this test's database only: the server also holds other tests' nodes' idle pools.</summary>
     private static async Task<int> MostJournalConnectionsAsync(string db, CancellationToken stop)
     {
         await using var connection = new NpgsqlConnection(db);
         await connection.OpenAsync(CancellationToken.None);
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = @name", connection);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = @name AND datname = current_database()", connection);
         command.Parameters.AddWithValue("name", PersistenceHocon.JournalApplicationName);
         var most = 0;
         while (!stop.IsCancellationRequested)

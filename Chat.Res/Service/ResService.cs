@@ -18,7 +18,8 @@ namespace Chat.Res.Service;
 /// This node's part of the <c>room</c> RES service. Requests come in through a queue group, so each
 /// is handled by one node: access is answered here, get and call go through sharding to the room
 /// with the reply subject, and the room's node answers (<see cref="NatsRoomOutput"/>).
-/// It takes requests only while this node is Up in the cluster. On stop it drains NATS, answers what
+/// It takes requests only while this node is Up in the cluster and its shard region is registered
+/// with the coordinator. On stop it drains NATS, answers what
 /// it had already taken, then leaves the cluster while the outbox (stopped after this service) still
 /// publishes the rooms' last replies: a node stopped gracefully drops no request (docs/failover.md).
 /// </summary>
@@ -40,6 +41,7 @@ public sealed partial class ResService(
     {
         _rooms = await roomRegion.GetAsync(stoppingToken);
         await ClusterMembership.WaitUntilUpAsync(system, stoppingToken);
+        await ClusterMembership.WaitUntilRegionRegisteredAsync(system, _rooms, stoppingToken);
         await NatsConnectRetry.ConnectAsync(nats, stoppingToken);
 
         var group = options.Value.QueueGroup;

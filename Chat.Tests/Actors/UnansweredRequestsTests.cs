@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.TestKit.Xunit2;
+using Akka.Event;
 using Chat.Actors.Rooms;
 using Chat.Tests.Infrastructure;
 
@@ -26,6 +27,25 @@ public sealed class UnansweredRequestsTests : TestKit
         emitted.RoomId.Should().Be(roomId);
         emitted.Changes.Should().BeEmpty("nothing was stored");
         ExpectMsg<RoomRejected>().Code.Should().Be(RoomErrors.Unavailable, "the sender is told to retry with the same id");
+    }
+
+    [Fact]
+    public void RequestsARegionDropsAtAShardsHandOff_AreAnsweredUnavailable_ToTheirSender()
+    {
+        var probe = CreateTestProbe();
+        Started(UnansweredRequests.Props(new RecordingRoomOutput(probe.Ref)));
+        var roomId = TestPayloads.NewRoomId();
+
+        // A shard region buffers what arrives for a shard being handed over, then drops it "to avoid reordering"
+        // through Akka's message buffer, which tells the dead letters a Dropped naming the sender (and no sender
+        // of its own, so the dead letter wrapping it names none).
+        const string reason = "Avoiding reordering of buffered messages at shard handoff";
+        Sys.DeadLetters.Tell(new Dropped(new RoomRequest(TestPayloads.Send(roomId, TestPayloads.NewMemberId()), null), reason, TestActor, ActorRefs.NoSender), ActorRefs.NoSender);
+        Sys.DeadLetters.Tell(new Dropped("not a room request", reason, TestActor, ActorRefs.NoSender), ActorRefs.NoSender);
+
+        probe.ExpectMsg<Emitted>().RoomId.Should().Be(roomId);
+        ExpectMsg<RoomRejected>().Code.Should().Be(RoomErrors.Unavailable, "the sender retries with the same id");
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]

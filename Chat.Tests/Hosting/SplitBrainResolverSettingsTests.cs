@@ -42,9 +42,10 @@ public sealed class SplitBrainResolverSettingsTests(PostgresFixture postgres)
         config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after").Should().Be(TimeSpan.FromSeconds(2.5));
         config.GetString("akka.cluster.split-brain-resolver.down-all-when-unstable").Should().Be("on");
         config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause").Should().Be(TimeSpan.FromSeconds(1.5));
-        config.GetTimeSpan("akka.cluster.leader-actions-interval").Should().Be(TimeSpan.FromMilliseconds(500));
-        config.GetTimeSpan("akka.cluster.gossip-interval").Should().Be(TimeSpan.FromMilliseconds(500), "a removal reaches the other nodes' shard regions within half a second");
-        config.GetTimeSpan("akka.cluster.sharding.retry-interval").Should().Be(TimeSpan.FromMilliseconds(500));
+        config.GetTimeSpan("akka.cluster.leader-actions-interval").Should().Be(TimeSpan.FromMilliseconds(250));
+        config.GetTimeSpan("akka.cluster.gossip-interval").Should().Be(TimeSpan.FromMilliseconds(250), "a removal reaches the other nodes' shard regions within a quarter second");
+        Akka.Cluster.Sharding.ClusterShardingSettings.Create(node.System).TuningParameters.RetryInterval
+            .Should().Be(TimeSpan.FromMilliseconds(200), "requests buffered for a dead node's shard wait for the region's next ask once the removal margin has passed");
         Akka.Cluster.Sharding.ClusterShardingSettings.Create(node.System).TuningParameters.UpdatingStateTimeout
             .Should().Be(TimeSpan.FromSeconds(1), "a coordinator write that a stopping node never acknowledges holds every shard's home request this long");
 

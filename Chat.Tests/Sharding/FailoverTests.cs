@@ -17,14 +17,17 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
     private const int RoomCount = 40;
     private const int Victim = 2;
     // The targets are 10 s for a crash, 5 s with a restart in place and 1 s for every other pause.
-    // Measured here (docs/failover.md): 6.6-8.6 s for a crash, 3.7-5.8 s with a restart, 0.46-0.98 s for
+    // Measured here (docs/failover.md): 6.6-8.6 s for a crash, 3.7-5.8 s with a restart, 0.4-0.98 s for
     // the rooms of a node stopped gracefully, 0.2-0.7 s for rooms on surviving nodes during a crash (a
-    // request the killed process had taken costs the client's 0.5 s attempt timeout), up to 1.7 s for rooms
-    // a rejoining node's rebalance moves. A crash's rooms are held to the 10 s target; pauses to 2 s, since
-    // a run at the end of a CI run measured 1.5 s (before the gossip and removal-margin changes) and a
-    // rebalance's hand-over drops what its region had buffered. Every figure is printed.
+    // request the killed process had taken costs the client's 0.5 s attempt timeout). A crash's rooms are
+    // held to the 10 s target (a restart in place too: 5 s is met in about half the runs), the surviving
+    // rooms of a crash and every room of a graceful stop to 1 s. Where a node rejoins, the others' rooms
+    // pause as it comes Up (its first requests go through a process still starting: 0.3-0.8 s in place,
+    // up to 1.4 s after the removal) and when rebalancing hands rooms to it; those are held to 2 s.
+    // Every figure is printed.
     private static readonly TimeSpan CrashBound = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan PauseBound = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PauseBound = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RejoinPauseBound = TimeSpan.FromSeconds(2);
 
     private readonly List<ChatWebProcess> _nodes = [];
     private readonly List<(int Http, int Cluster)> _ports = [.. Enumerable.Range(0, 3).Select(_ => (FreePort.Next(), FreePort.Next()))];
@@ -94,16 +97,21 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
 
         await _load.EveryRoomAnsweringAgainAsync(killAt, TimeSpan.FromMinutes(2));
         await _nodes[Victim].WaitUntilHealthyAsync(TimeSpan.FromMinutes(1));
+
+        // Once warm, the restarted node is given its share of rooms by rebalancing: the rooms moved then
+        // must not pause either.
+        var healthyAt = DateTime.UtcNow;
+        await _load.SomeRoomMovedAsync(healthyAt, TimeSpan.FromMinutes(1));
         await _load.MoreAcknowledgedAsync(400, TimeSpan.FromMinutes(1));
         var end = DateTime.UtcNow;
         await _load.StopSendingAsync();
 
-        var (moved, stayed) = Report("SIGKILL and restart in place", killAt, end);
+        var (moved, stayed) = Report("SIGKILL and restart in place", killAt, end, movedUntil: healthyAt);
         var firstLine = _nodes[Victim].OutputLines.Select(l => l.At).DefaultIfEmpty().Min();
         output.WriteLine($"  restarted node's first output line: +{(firstLine - killAt).TotalSeconds:F2} s");
         moved.Should().NotBeEmpty("a third of the rooms lived on the killed node");
         moved.Max(r => r.LongestPause(killAt, end)).Should().BeLessThanOrEqualTo(CrashBound, "every room is back within seconds of the kill");
-        stayed.Max(r => r.LongestPause(killAt, end)).Should().BeLessThanOrEqualTo(PauseBound, "rooms on the surviving nodes do not wait for the failover");
+        stayed.Max(r => r.LongestPause(killAt, end)).Should().BeLessThanOrEqualTo(RejoinPauseBound, "rooms on the surviving nodes do not wait for the failover");
         await ShouldHoldExactlyWhatWasAcknowledgedAsync();
     }
 
@@ -121,13 +129,17 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         await _nodes[Victim].WaitUntilHealthyAsync(TimeSpan.FromMinutes(1));
         var joinedAt = DateTime.UtcNow;
 
-        // Long enough for a broken association to be noticed (unreachable after 1.5 s, downed 2.5 s later).
+        // Long enough for a broken association to be noticed (unreachable after 1.5 s, downed 2.5 s later),
+        // and for the restarted node to be given its share of rooms once warm.
         await _load.MoreAcknowledgedAsync(3000, TimeSpan.FromMinutes(1));
+        await _load.SomeRoomMovedAsync(joinedAt, TimeSpan.FromMinutes(1));
+        await _load.MoreAcknowledgedAsync(400, TimeSpan.FromMinutes(1));
         var end = DateTime.UtcNow;
         await _load.StopSendingAsync();
 
-        _ = Report("SIGKILL, restart after the removal", killAt, end);
+        var (_, stayed) = Report("SIGKILL, restart after the removal", killAt, end, movedUntil: joinedAt);
         output.WriteLine($"  restarted node healthy: +{(joinedAt - killAt).TotalSeconds:F2} s");
+        stayed.Max(r => r.LongestPause(killAt, end)).Should().BeLessThanOrEqualTo(RejoinPauseBound, "rooms handed over to the rejoined node do not wait");
         _nodes.Should().OnlyContain(n => !n.HasExited, "no node was downed: a downed node shuts itself down");
         LoggedSince("Marking node(s) as UNREACHABLE", joinedAt).Should().BeFalse("once the restarted node is in, every node reaches every other");
         await Task.WhenAll(_nodes.Select(n => n.WaitUntilHealthyAsync(TimeSpan.FromSeconds(10))));
@@ -154,12 +166,23 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         await ShouldHoldExactlyWhatWasAcknowledgedAsync();
     }
 
-    /// <summary>Prints the phases the surviving nodes logged and each room's pause; returns the rooms that moved and those that stayed.</summary>
-    private (List<RoomLedger> Moved, List<RoomLedger> Stayed) Report(string what, DateTime at, DateTime end)
+    /// <summary>
+    /// Prints the phases the surviving nodes logged and each room's pause; returns the rooms that moved
+    /// (before <paramref name="movedUntil"/>: later moves are a rejoined node's rebalance) and the others.
+    /// </summary>
+    private (List<RoomLedger> Moved, List<RoomLedger> Stayed) Report(string what, DateTime at, DateTime end, DateTime? movedUntil = null)
     {
-        var moved = _load.Rooms.Where(r => r.ForgotMemberAfter(at)).ToList();
+        var moved = _load.Rooms.Where(r => r.ForgotMemberBetween(at, movedUntil ?? end)).ToList();
         var stayed = _load.Rooms.Except(moved).ToList();
         output.WriteLine($"{what} at {at:HH:mm:ss.fff}; {_load.Acknowledged} messages acknowledged; {moved.Count} rooms moved, {stayed.Count} stayed");
+        if (movedUntil is { } until)
+        {
+            var rebalanced = stayed.Select(r => r.FirstForgotMember(until, end)).OfType<DateTime>().Order().ToList();
+            output.WriteLine(
+                $"  rooms moved after +{(until - at).TotalSeconds:F2} s (the rejoined node's rebalance; counted with those that stayed): {rebalanced.Count}" +
+                (rebalanced.Count > 0 ? $", the first told to re-join at +{(rebalanced[0] - at).TotalSeconds:F2} s" : string.Empty));
+        }
+
         foreach (var (phase, marker) in FailoverPhases.Markers)
         {
             var first = _nodes.SelectMany(n => n.OutputLines).Where(l => l.At >= at && l.Line.Contains(marker, StringComparison.Ordinal)).Select(l => l.At).DefaultIfEmpty().Min();

@@ -61,6 +61,17 @@ internal sealed class RoomsUnderLoad(ResRoomClient client, int roomCount)
             timeout,
             $"every room answering again after {since:HH:mm:ss.fff}");
 
+    /// <summary>
+    /// Waits until a room moves after <paramref name="since"/> (a room on a new node has forgotten its
+    /// members, and its sender is told to re-join), then until every room answers steadily again.
+    /// </summary>
+    public async Task SomeRoomMovedAsync(DateTime since, TimeSpan timeout)
+    {
+        await ResRoomClient.WaitForAsync(() => Rooms.Any(r => r.ForgotMemberAfter(since)), timeout, $"a room moved after {since:HH:mm:ss.fff}");
+        var movedAt = DateTime.UtcNow;
+        await EveryRoomAnsweringAgainAsync(movedAt, timeout);
+    }
+
     /// <summary>Stops sending once each room's message in flight is acknowledged; members keep heartbeating.</summary>
     public async Task StopSendingAsync()
     {
@@ -163,7 +174,11 @@ internal sealed class RoomLedger(string room, string member)
     }
 
     /// <summary>The room forgot its member after <paramref name="since"/>: it was started again on another node.</summary>
-    public bool ForgotMemberAfter(DateTime since) => _notJoined.Any(at => at > since);
+    public bool ForgotMemberAfter(DateTime since) => ForgotMemberBetween(since, DateTime.MaxValue);
+
+    public bool ForgotMemberBetween(DateTime from, DateTime to) => FirstForgotMember(from, to) is not null;
+
+    public DateTime? FirstForgotMember(DateTime from, DateTime to) => _notJoined.Where(at => at > from && at <= to).Order().Cast<DateTime?>().FirstOrDefault();
 
     public DateTime LastAck => _acks.LastOrDefault().At;
 

@@ -5,34 +5,47 @@ namespace Chat.Actors.Rooms;
 
 /// <summary>
 /// Answers requests that reached no room. A room stops when a journal write fails, and whatever was
-/// still in its mailbox becomes a dead letter; so do requests that arrive while a node shuts down.
-/// None of them was processed, so "not stored, retry with the same id" is the truthful answer, and the
-/// caller gets it at once instead of waiting for its own timeout.
+/// still in its mailbox becomes a dead letter; so do requests that arrive while a node shuts down, and
+/// those a shard region buffered for a shard it hands over to another node, which Akka drops rather than
+/// reorder (docs/failover.md). None of them was processed, so "not stored, retry with the same id" is the
+/// truthful answer, and the caller gets it at once instead of waiting for its own timeout.
 /// </summary>
 public sealed class UnansweredRequests : ReceiveActor
 {
     public UnansweredRequests(IRoomOutput output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        Receive<DeadLetter>(letter => letter.Message is RoomRequest, letter =>
+        Receive<DeadLetter>(letter =>
         {
-            var request = (RoomRequest)letter.Message;
-            RoomMetrics.UnansweredRequests.Add(1);
-            output.Emit(request.RoomId, [], RoomErrors.JournalUnavailable, new ReplyTarget(letter.Sender, request.ReplySubject));
-        });
+            var (message, sender) = Undelivered(letter);
+            switch (message)
+            {
+                case RoomRequest request:
+                    RoomMetrics.UnansweredRequests.Add(1);
+                    output.Emit(request.RoomId, [], RoomErrors.JournalUnavailable, new ReplyTarget(sender, request.ReplySubject));
+                    break;
 
-        // A command asked directly (in-process callers) is owed the same answer; the room's own timer
-        // messages have no sender and need none.
-        Receive<DeadLetter>(letter => letter.Message is IRoomCommand && !letter.Sender.IsNobody() && !letter.Sender.Equals(Context.System.DeadLetters), letter =>
-        {
-            var command = (IRoomCommand)letter.Message;
-            RoomMetrics.UnansweredRequests.Add(1);
-            output.Emit(command.RoomId, [], RoomErrors.JournalUnavailable, new ReplyTarget(letter.Sender, null));
+                // A command asked directly (in-process callers) is owed the same answer; the room's own
+                // timer messages have no sender and need none.
+                case IRoomCommand command when !sender.IsNobody() && !sender.Equals(Context.System.DeadLetters):
+                    RoomMetrics.UnansweredRequests.Add(1);
+                    output.Emit(command.RoomId, [], RoomErrors.JournalUnavailable, new ReplyTarget(sender, null));
+                    break;
+            }
         });
         ReceiveAny(_ => { });
     }
 
     public static Props Props(IRoomOutput output) => Akka.Actor.Props.Create(() => new UnansweredRequests(output));
+
+    /// <summary>
+    /// What was not delivered, and who sent it. A message dropped from a buffer reaches the dead letters as a
+    /// <see cref="Dropped"/> that names its sender, wrapped in a dead letter that does not.
+    /// </summary>
+    private static (object Message, IActorRef Sender) Undelivered(DeadLetter letter) =>
+        letter.Message is Dropped dropped
+            ? (dropped.Message, dropped.Sender ?? ActorRefs.Nobody)
+            : (letter.Message, letter.Sender);
 
     protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
 

@@ -13,7 +13,7 @@ namespace Chat.Actors.Rooms;
 /// recovered on a process still compiling its code and opening its connections, past the recovery
 /// timeout, and waited up to 18 s (seen when a killed node was restarted in place just as its old
 /// incarnation was removed). A new node gets rooms through rebalancing instead, a few shards at a time,
-/// each handed over after its last write (docs/failover.md). When every node is new (the cluster's
+/// each handed over after its last write, once it is warm itself (docs/failover.md). When every node is new (the cluster's
 /// start, or a coordinator that has just moved) all are candidates.
 /// </summary>
 public sealed class WarmNodesFirstAllocation(IShardAllocationStrategy leastShards, TimeProvider clock) : IActorSystemDependentAllocationStrategy
@@ -37,11 +37,17 @@ public sealed class WarmNodesFirstAllocation(IShardAllocationStrategy leastShard
         return leastShards.AllocateShard(requester, shardId, Candidates(currentShardAllocations, region => IsWarm(region, now)));
     }
 
-    /// <summary>The coordinator asks every rebalance interval, so a node's Up time is noted within one.</summary>
+    /// <summary>
+    /// Rebalancing, too, moves shards only between warm nodes: a room handed over pauses until it has
+    /// recovered on its new node, and that took longest on a process still compiling its code. The
+    /// coordinator asks every rebalance interval, so a node's Up time is noted within one, and a new node
+    /// receives its share within two intervals of being warm.
+    /// </summary>
     public Task<IImmutableSet<string>> Rebalance(IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations, IImmutableSet<string> rebalanceInProgress)
     {
         NoteMembersUp();
-        return leastShards.Rebalance(currentShardAllocations, rebalanceInProgress);
+        var now = clock.GetUtcNow();
+        return leastShards.Rebalance(Candidates(currentShardAllocations, region => IsWarm(region, now)), rebalanceInProgress);
     }
 
     /// <summary>The warm regions; all regions when none is warm.</summary>

@@ -98,7 +98,7 @@ public static class ChatClusterHostingExtensions
                     .WithPassivateIdleAfter(rooms.PassivateIdleAfter)
                     .WithRole(cluster.Roles.FirstOrDefault());
                 var sharding = ClusterSharding.Get(system);
-                var roomSettings = new RoomActorSettings(rooms, output, new JournalRoomHistory(system, persistence.ConnectionString, persistence.Schema), clock)
+                var roomSettings = new RoomActorSettings(rooms, output, new JournalRoomHistory(system, ConnectionNames.Apply(persistence.ConnectionString, ConnectionNames.History), persistence.Schema), clock)
                 {
                     Waiting = waiting,
                 };
@@ -121,7 +121,7 @@ public static class ChatClusterHostingExtensions
             builder.WithSingleton<ReadModelProjectionKey>(
                 "read-model-projection",
                 ReadModelProjection.Props(
-                    persistence.ConnectionString, persistence.Schema, projection, clock, provider.GetRequiredService<ILoggerFactory>().CreateLogger<ReadModelProjection>()),
+                    ConnectionNames.Apply(persistence.ConnectionString, ConnectionNames.Projection), persistence.Schema, projection, clock, provider.GetRequiredService<ILoggerFactory>().CreateLogger<ReadModelProjection>()),
                 new ClusterSingletonOptions { Role = cluster.Roles.FirstOrDefault() },
                 createProxyToo: false);
         }
@@ -129,7 +129,7 @@ public static class ChatClusterHostingExtensions
         builder.WithSingleton<ActiveRoomSweeperKey>(
             "active-room-sweeper",
             (_, registry, _) => ActiveRoomSweeper.Props(
-                persistence.ConnectionString, registry.Get<RoomRegion>(), rooms.ActiveRoomSweepInterval, rooms.SweepWakesPerSecond),
+                ConnectionNames.Apply(persistence.ConnectionString, ConnectionNames.Sweeper), registry.Get<RoomRegion>(), rooms.ActiveRoomSweepInterval, rooms.SweepWakesPerSecond),
             new ClusterSingletonOptions { Role = cluster.Roles.FirstOrDefault() },
             createProxyToo: false);
 

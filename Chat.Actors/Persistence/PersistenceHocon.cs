@@ -89,21 +89,14 @@ public static class PersistenceHocon
     /// is pure cost on every write (it showed up at one per send in pg_stat_statements). The pool is kept
     /// small (<see cref="ChatPersistenceOptions.MaxPoolSize"/>): Npgsql lends its oldest idle connection, so
     /// every connection a pool ever opened keeps taking writes in turn, each a server process of its own.
-    /// Its connections are named <see cref="JournalApplicationName"/> in <c>pg_stat_activity</c> unless the
+    /// Its connections are named <see cref="ConnectionNames.Journal"/> in <c>pg_stat_activity</c> unless the
     /// connection string names them.
     /// </summary>
     public static string JournalConnectionString(ChatPersistenceOptions options)
     {
         var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString) { NoResetOnClose = true, MaxPoolSize = options.MaxPoolSize };
-        if (string.IsNullOrEmpty(connection.ApplicationName))
-        {
-            connection.ApplicationName = JournalApplicationName;
-        }
-
-        return connection.ConnectionString;
+        return ConnectionNames.Apply(connection.ConnectionString, ConnectionNames.Journal);
     }
-
-    public const string JournalApplicationName = "chat-journal";
 
     private static string Milliseconds(TimeSpan value) =>
         ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";

@@ -20,6 +20,11 @@ public sealed record CostReport(
     double CatchUpSeconds,
     JournalReads Reads)
 {
+    /// <summary>PostgreSQL's CPU by server process group over the full closed-loop window and the sustained run.</summary>
+    public IReadOnlyList<(string Group, int Processes, double Milliseconds)> PostgresProcessesFull { get; init; } = [];
+
+    public IReadOnlyList<(string Group, int Processes, double Milliseconds)> PostgresProcessesSustained { get; init; } = [];
+
     public string Markdown()
     {
         var t = new StringBuilder();
@@ -38,6 +43,26 @@ public sealed record CostReport(
                 Line($"| {s.Calls:N0} | {s.TotalMilliseconds:N0} | {s.TotalMilliseconds * perThousand:N1} ({s.PlanMilliseconds * perThousand:N1}) | {s.Rows:N0} | `{s.Query.Replace("|", "\\|", StringComparison.Ordinal)}` |");
             }
 
+            t.AppendLine();
+        }
+
+        void ProcessTable(Window full, Window sustained)
+        {
+            Line($"PostgreSQL's CPU by server process, from `/proc` for every process `pg_stat_activity` lists at the window's start and end: client sessions by the name their pool gives them, the server's own processes by type. In ms per 1,000 sends, {full.Step.Name} ({full.Result.Sends:N0} sends) and the sustained run ({sustained.Result.Sends:N0} sends):");
+            t.AppendLine();
+            t.AppendLine("| process | " + full.Step.Name + " | sustained |");
+            t.AppendLine("|---|---|---|");
+            double PerThousand(IReadOnlyList<(string Group, int Processes, double Milliseconds)> groups, string group, Window window) =>
+                groups.Where(g => g.Group == group).Sum(g => g.Milliseconds) * 1000 / Math.Max(1, window.Result.Sends);
+            foreach (var group in PostgresProcessesFull.Concat(PostgresProcessesSustained).Select(g => g.Group).Distinct())
+            {
+                Line($"| {group} | {PerThousand(PostgresProcessesFull, group, full):N1} | {PerThousand(PostgresProcessesSustained, group, sustained):N1} |");
+            }
+
+            double Rest(IReadOnlyList<(string Group, int Processes, double Milliseconds)> groups, Window window) =>
+                window.PerThousand.Postgres - (groups.Sum(g => g.Milliseconds) * 1000 / Math.Max(1, window.Result.Sends));
+            Line($"| processes that began and ended inside the window (autovacuum workers, short sessions) and the postmaster | {Rest(PostgresProcessesFull, full):N1} | {Rest(PostgresProcessesSustained, sustained):N1} |");
+            Line($"| **all of PostgreSQL** | **{full.PerThousand.Postgres:N1}** | **{sustained.PerThousand.Postgres:N1}** |");
             t.AppendLine();
         }
 
@@ -89,6 +114,7 @@ public sealed record CostReport(
         t.AppendLine();
         StatementTable(Node[0], PostgresAlone);
         StatementTable(Node[3], PostgresFull);
+        ProcessTable(Node[3], Node[^1]);
 
         t.AppendLine("## The projection under the node's maximum rate");
         t.AppendLine();

@@ -55,6 +55,8 @@ public static class CostRun
         IReadOnlyList<StatementCost> statements = [];
         WalWritten walAlone = new(0, 0, 0), wal = new(0, 0, 0);
         const int Full = 3;
+        IReadOnlyDictionary<int, (string Group, double Milliseconds)> processesAtStart = new Dictionary<int, (string, double)>();
+        IReadOnlyList<(string Group, int Processes, double Milliseconds)> processesFull = [], processesSustained = [];
         using var stopLag = new CancellationTokenSource();
         Task sampling = Task.CompletedTask;
         var hooks = new Hooks
@@ -69,9 +71,11 @@ public static class CostRun
                 else if (i == Full)
                 {
                     await PostgresStatements.ResetAsync(connectionString);
+                    processesAtStart = await PostgresProcesses.SampleAsync(connectionString);
                 }
                 else if (i == nodePlan.Count - 1)
                 {
+                    processesAtStart = await PostgresProcesses.SampleAsync(connectionString);
                     sampling = lag.SampleAsync(stopLag.Token);
                 }
             },
@@ -85,11 +89,13 @@ public static class CostRun
                 }
                 else if (i == Full)
                 {
+                    processesFull = PostgresProcesses.Between(processesAtStart, await PostgresProcesses.SampleAsync(connectionString));
                     statements = await PostgresStatements.TopAsync(connectionString, 8);
                     wal = await PostgresStatements.WalAsync(connectionString);
                 }
                 else if (i == nodePlan.Count - 1)
                 {
+                    processesSustained = PostgresProcesses.Between(processesAtStart, await PostgresProcesses.SampleAsync(connectionString));
                     stopLag.Cancel();
                 }
             },
@@ -108,7 +114,11 @@ public static class CostRun
         }
 
         var machine = await MachineDescription.DescribeAsync(postgres, loadAtStart);
-        var report = new CostReport(settings, machine, started, DateTimeOffset.UtcNow, baseline, node, alone, new(statementsAlone, walAlone), new(statements, wal), lag.Lags().Summarize(), catchUp, reads);
+        var report = new CostReport(settings, machine, started, DateTimeOffset.UtcNow, baseline, node, alone, new(statementsAlone, walAlone), new(statements, wal), lag.Lags().Summarize(), catchUp, reads)
+        {
+            PostgresProcessesFull = processesFull,
+            PostgresProcessesSustained = processesSustained,
+        };
         Directory.CreateDirectory(outputDirectory);
         var path = Path.Combine(outputDirectory, "cost.md");
         await File.WriteAllTextAsync(path, report.Markdown(), cancellation);

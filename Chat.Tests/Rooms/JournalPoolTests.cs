@@ -43,7 +43,7 @@ public sealed class JournalPoolTests(PostgresFixture postgres)
         await using var connection = new NpgsqlConnection(db);
         await connection.OpenAsync(CancellationToken.None);
         await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = @name AND datname = current_database()", connection);
-        command.Parameters.AddWithValue("name", PersistenceHocon.JournalApplicationName);
+        command.Parameters.AddWithValue("name", ConnectionNames.Journal);
         var most = 0;
         while (!stop.IsCancellationRequested)
         {

@@ -25,6 +25,9 @@ public sealed record CostReport(
 
     public IReadOnlyList<(string Group, int Processes, double Milliseconds)> PostgresProcessesSustained { get; init; } = [];
 
+    /// <summary>Statements and write-ahead log over the sustained run, which costs PostgreSQL more per send than the short window.</summary>
+    public PostgresWindow PostgresSustained { get; init; } = new([], new(0, 0, 0));
+
     public string Markdown()
     {
         var t = new StringBuilder();
@@ -110,10 +113,11 @@ public sealed record CostReport(
 
         t.AppendLine("## Where PostgreSQL's time goes");
         t.AppendLine();
-        t.AppendLine("From pg_stat_statements over two windows of the node: planning and execution time per statement (parsing and the WAL flush of each commit are in neither).");
+        t.AppendLine("From pg_stat_statements over three windows of the node: planning and execution time per statement (parsing and the WAL flush of each commit are in neither).");
         t.AppendLine();
         StatementTable(Node[0], PostgresAlone);
         StatementTable(Node[3], PostgresFull);
+        StatementTable(Node[^1], PostgresSustained);
         ProcessTable(Node[3], Node[^1]);
 
         t.AppendLine("## The projection under the node's maximum rate");

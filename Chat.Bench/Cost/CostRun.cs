@@ -53,7 +53,8 @@ public static class CostRun
         IReadOnlyDictionary<string, LatencySummary> alone = new Dictionary<string, LatencySummary>();
         IReadOnlyList<StatementCost> statementsAlone = [];
         IReadOnlyList<StatementCost> statements = [];
-        WalWritten walAlone = new(0, 0, 0), wal = new(0, 0, 0);
+        IReadOnlyList<StatementCost> statementsSustained = [];
+        WalWritten walAlone = new(0, 0, 0), wal = new(0, 0, 0), walSustained = new(0, 0, 0);
         const int Full = 3;
         IReadOnlyDictionary<int, (string Group, double Milliseconds)> processesAtStart = new Dictionary<int, (string, double)>();
         IReadOnlyList<(string Group, int Processes, double Milliseconds)> processesFull = [], processesSustained = [];
@@ -75,6 +76,7 @@ public static class CostRun
                 }
                 else if (i == nodePlan.Count - 1)
                 {
+                    await PostgresStatements.ResetAsync(connectionString);
                     processesAtStart = await PostgresProcesses.SampleAsync(connectionString);
                     sampling = lag.SampleAsync(stopLag.Token);
                 }
@@ -96,6 +98,8 @@ public static class CostRun
                 else if (i == nodePlan.Count - 1)
                 {
                     processesSustained = PostgresProcesses.Between(processesAtStart, await PostgresProcesses.SampleAsync(connectionString));
+                    statementsSustained = await PostgresStatements.TopAsync(connectionString, 10);
+                    walSustained = await PostgresStatements.WalAsync(connectionString);
                     stopLag.Cancel();
                 }
             },
@@ -118,6 +122,7 @@ public static class CostRun
         {
             PostgresProcessesFull = processesFull,
             PostgresProcessesSustained = processesSustained,
+            PostgresSustained = new(statementsSustained, walSustained),
         };
         Directory.CreateDirectory(outputDirectory);
         var path = Path.Combine(outputDirectory, "cost.md");

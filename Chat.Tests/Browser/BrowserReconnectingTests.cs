@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Chat.Tests.Gateway;
 using Chat.Tests.Infrastructure;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace Chat.Tests.Browser;
@@ -55,7 +56,20 @@ public sealed class BrowserReconnectingTests(PostgresFixture postgres, ITestOutp
                 await Postgres.Server.StartAgainAsync();
             }
 
-            var result = await run;
+            JsonNode result;
+            try
+            {
+                result = await run;
+            }
+            catch
+            {
+                // Seen failing now and then since 2026-12-03 (A's message left A's outbox, neither page showed
+                // it): what the journal holds tells a lost event from a lost write. Sequence numbers and
+                // manifests only, never content.
+                await PrintJournalAsync();
+                throw;
+            }
+
             var waiting = result["waiting"]!;
             waiting["composer"]!.GetValue<string>().Should().BeEmpty("the message moved to the outbox, so the person can write on");
             waiting["readOnly"]!.GetValue<bool>().Should().BeFalse();
@@ -73,6 +87,18 @@ public sealed class BrowserReconnectingTests(PostgresFixture postgres, ITestOutp
         finally
         {
             signals.Delete(recursive: true);
+        }
+    }
+
+    private async Task PrintJournalAsync()
+    {
+        await using var connection = new NpgsqlConnection(Postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT persistence_id, sequence_number, manifest FROM akka.journal ORDER BY ordering", connection);
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            output.WriteLine($"journal: {reader.GetString(0)} {reader.GetInt64(1)} {reader.GetString(2)}");
         }
     }
 

@@ -85,6 +85,23 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>A new, empty database with a unique name starting with <paramref name="prefix"/>; returns its connection string.</summary>
     public Task<string> CreateDatabaseAsync(string prefix) => CreateNamedDatabaseAsync($"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)]);
 
+    /// <summary>
+    /// A new, empty database whose sessions commit durably (<c>synchronous_commit=on</c>), for tests that crash
+    /// the server with <see cref="StopImmediatelyAsync"/>: this server commits asynchronously unless it is
+    /// <see cref="PostgresServerOptions.Durable"/>, and a crash would lose the last commits it confirmed.
+    /// (<c>fsync=off</c> loses nothing when only PostgreSQL crashes: the operating system still has the data.)
+    /// </summary>
+    public async Task<string> CreateCrashSafeDatabaseAsync(string prefix)
+    {
+        var database = await CreateDatabaseAsync(prefix);
+        var name = new NpgsqlConnectionStringBuilder(database).Database;
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"ALTER DATABASE \"{name}\" SET synchronous_commit = on", connection);
+        await command.ExecuteNonQueryAsync();
+        return database;
+    }
+
     /// <summary>A new, empty database called <paramref name="name"/>; returns its connection string.</summary>
     public async Task<string> CreateNamedDatabaseAsync(string name)
     {

@@ -10,7 +10,7 @@ namespace Chat.Actors.Persistence;
 
 /// <summary>
 /// Runs <see cref="SchemaMigrator"/> when the node starts, before the actor system, retrying while
-/// PostgreSQL comes up.
+/// PostgreSQL comes up, and warns when PostgreSQL may lose commits it confirmed (<see cref="CommitDurability"/>).
 /// </summary>
 public sealed partial class DatabaseMigrationService(
     IOptions<ChatPersistenceOptions> options,
@@ -33,10 +33,19 @@ public sealed partial class DatabaseMigrationService(
             async token => await SchemaMigrator.MigrateAsync(options.Value.ConnectionString, options.Value.Schema, token),
             cancellationToken);
         LogMigrated(logger, options.Value.Schema, applied.Count == 0 ? "none" : string.Join(", ", applied));
+
+        var risks = await CommitDurability.ReadRisksAsync(options.Value.ConnectionString, cancellationToken);
+        if (risks.Count > 0)
+        {
+            LogCommitsAtRisk(logger, string.Join(", ", risks));
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Database ready: journal schema {Schema}, migrations applied now: {Applied}")]
     private static partial void LogMigrated(ILogger logger, string schema, string applied);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "PostgreSQL may lose commits it confirmed ({Settings}): a crash can lose messages the rooms acknowledged; run the journal's database with synchronous_commit=on and fsync=on")]
+    private static partial void LogCommitsAtRisk(ILogger logger, string settings);
 }

@@ -57,7 +57,7 @@ internal sealed class NatsCapture : IAsyncDisposable
                 Count++;
                 var line = $"{message.Subject} {message.ReplyTo} {message.Headers} {Encoding.UTF8.GetString(message.Data ?? [])}";
                 _seen.AppendLine(line);
-                _messages.Add(new CapturedNatsMessage(message.Subject, line));
+                _messages.Add(new CapturedNatsMessage(message.Subject, line, DateTime.UtcNow, message.ReplyTo, Encoding.UTF8.GetString(message.Data ?? [])));
             }
         }
     }
@@ -70,5 +70,5 @@ internal sealed class NatsCapture : IAsyncDisposable
     }
 }
 
-/// <summary>One captured message: its subject, and its whole line (subject, reply subject, headers, payload).</summary>
-internal sealed record CapturedNatsMessage(string Subject, string Text);
+/// <summary>One captured message: its subject, its whole line (subject, reply subject, headers, payload), when it came, its reply subject and payload.</summary>
+internal sealed record CapturedNatsMessage(string Subject, string Text, DateTime At, string? ReplyTo, string Body);

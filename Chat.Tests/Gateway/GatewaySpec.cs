@@ -16,11 +16,14 @@ public abstract class GatewaySpec(PostgresFixture postgres) : IAsyncLifetime
 
     protected virtual Dictionary<string, string?>? Settings => null;
 
+    /// <summary>The node's database: the shared one unless a spec needs its own.</summary>
+    protected virtual Task<string> DatabaseAsync() => Task.FromResult(Postgres.ConnectionString);
+
     public virtual async Task InitializeAsync()
     {
         Nats = await NatsServer.StartAsync();
         Listener = await FakeGateway.ConnectAsync(Nats.Url);
-        Node = await GatewayNode.StartAsync(Postgres.ConnectionString, Nats.Url, Listener, Settings);
+        Node = await GatewayNode.StartAsync(await DatabaseAsync(), Nats.Url, Listener, Settings);
     }
 
     public virtual async Task DisposeAsync()

@@ -66,12 +66,8 @@ public sealed class DatabaseOutageTests(PostgresFixture postgres, ITestOutputHel
 
     private async Task RunAsync(string prefix, bool refusalsExpected, Func<string, Task> outage)
     {
-        var db = await postgres.Server.CreateDatabaseAsync(prefix);
-
-        // The test server commits asynchronously (fast, and fine while it never crashes); a stop with
-        // -m immediate is a crash, so this database commits as PostgreSQL does by default: durably.
-        var name = new Npgsql.NpgsqlConnectionStringBuilder(db).Database;
-        await ReadModelTables.ExecuteAsync(postgres.Server.AdminConnectionString, $"ALTER DATABASE \"{name}\" SET synchronous_commit = on");
+        // A stop with -m immediate is a crash: this database commits as PostgreSQL does by default, durably.
+        var db = await postgres.Server.CreateCrashSafeDatabaseAsync(prefix);
         await using var node = await ChatNode.StartAsync(db, new Dictionary<string, string?>
         {
             ["Chat:Projection:Enabled"] = "false",

@@ -9,8 +9,9 @@ namespace Chat.Actors.Serialization;
 
 /// <summary>
 /// The one serializer for everything that is persisted or crosses nodes: System.Text.Json with a
-/// versioned string manifest per type. A manifest names a frozen JSON shape: a new shape gets a new
-/// record and a new manifest (".v2"), and the old manifest keeps decoding.
+/// versioned string manifest per type (room snapshots: bytes, <see cref="RoomSnapshotBinary"/>). A manifest
+/// names a frozen shape: a new shape gets a new record or layout and a new manifest (".v2"), and the old
+/// manifest keeps decoding.
 /// </summary>
 public sealed class ChatSerializer : SerializerWithStringManifest
 {
@@ -22,7 +23,7 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         [typeof(RoomActivated)] = "RoomActivated.v1",
         [typeof(MessageAppended)] = "MessageAppended.v2",
         [typeof(RoomDeactivated)] = "RoomDeactivated.v1",
-        [typeof(RoomSnapshot)] = "RoomSnapshot.v2",
+        [typeof(RoomSnapshot)] = RoomSnapshotBinary.Manifest,
         [typeof(RoomRequest)] = "RoomRequest.v1",
         [typeof(JoinRoom)] = "JoinRoom.v1",
         [typeof(Heartbeat)] = "Heartbeat.v1",
@@ -48,13 +49,15 @@ public sealed class ChatSerializer : SerializerWithStringManifest
     }.ToFrozenDictionary();
 
     /// <summary>
-    /// Shapes no longer written but still in journals and snapshot stores. Each later shape only added an
-    /// optional property, so the old JSON reads into today's record with that property null.
+    /// Shapes no longer written but still in journals and snapshot stores. Each later JSON shape only added an
+    /// optional property, so the old JSON reads into today's record with that property null. Snapshots
+    /// are written as bytes since v3 (<see cref="RoomSnapshotBinary"/>); v1 and v2 are their JSON.
     /// </summary>
     private static readonly Dictionary<string, Type> ReadOnlyManifests = new()
     {
         ["MessageAppended.v1"] = typeof(MessageAppended),
         ["RoomSnapshot.v1"] = typeof(RoomSnapshot),
+        ["RoomSnapshot.v2"] = typeof(RoomSnapshot),
     };
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest = ManifestByType
@@ -86,7 +89,9 @@ public sealed class ChatSerializer : SerializerWithStringManifest
     public override byte[] ToBinary(object obj)
     {
         _ = Manifest(obj);
-        return JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json);
+        return obj is RoomSnapshot snapshot
+            ? RoomSnapshotBinary.Write(snapshot)
+            : JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json);
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
@@ -95,6 +100,11 @@ public sealed class ChatSerializer : SerializerWithStringManifest
         if (!TypeByManifest.TryGetValue(manifest, out var type))
         {
             throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(ChatSerializer)}.");
+        }
+
+        if (manifest == RoomSnapshotBinary.Manifest)
+        {
+            return RoomSnapshotBinary.Read(bytes);
         }
 
         return JsonSerializer.Deserialize(bytes, type, Json)

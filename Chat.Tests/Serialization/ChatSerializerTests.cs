@@ -167,10 +167,94 @@ public sealed class ChatSerializerTests(ITestOutputHelper output) : Akka.TestKit
         var snapshot = new RoomSnapshot(RoomId, RoomStatus.Closed, At, 2, ImmutableArray<StoredMessage>.Empty, [MessageId, Guid.NewGuid()]);
         var serializer = Sys.Serialization.FindSerializerFor(snapshot);
 
-        var back = (RoomSnapshot)Sys.Serialization.Deserialize(serializer.ToBinary(snapshot), serializer.Identifier, "RoomSnapshot.v2");
+        var back = (RoomSnapshot)Sys.Serialization.Deserialize(serializer.ToBinary(snapshot), serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, snapshot));
 
         back.RecentIds.Should().Equal(snapshot.RecentIds);
         back.Window.Should().BeEmpty();
         back.Status.Should().Be(RoomStatus.Closed);
     }
+
+    [Fact]
+    public void RoomSnapshotV3_KeepsEveryField_AsBytes()
+    {
+        var plusTwo = new DateTimeOffset(2026, 11, 24, 14, 0, 0, 123, TimeSpan.FromHours(2));
+        var snapshot = new RoomSnapshot(RoomId, RoomStatus.Active, null, long.MaxValue - 1,
+        [
+            new StoredMessage(MessageId, 41, [1, 2, 3], [9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9], At),
+            new StoredMessage(Guid.NewGuid(), 42, [], [7], plusTwo, "q2OSrEdHv0uKAbXk1fQe7w"),
+        ],
+        [MessageId, Guid.NewGuid(), Guid.Empty]);
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(snapshot);
+
+        var bytes = serializer.ToBinary(snapshot);
+        var back = (RoomSnapshot)serializer.FromBinary(bytes, serializer.Manifest(snapshot));
+
+        serializer.Manifest(snapshot).Should().Be("RoomSnapshot.v3");
+        back.Should().BeEquivalentTo(snapshot, options => options.ComparingByMembers<RoomSnapshot>());
+        back.Window[1].SentAt.Offset.Should().Be(TimeSpan.FromHours(2));
+        back.Window[1].SentAt.Should().Be(plusTwo);
+        back.Window[0].Member.Should().BeNull();
+        back.RecentIds.Should().Equal(snapshot.RecentIds);
+        ((RoomSnapshot)serializer.FromBinary(serializer.ToBinary(snapshot with { CreatedAt = plusTwo }), "RoomSnapshot.v3")).CreatedAt.Should().Be(plusTwo);
+    }
+
+    [Fact]
+    public void RoomSnapshotV2_JsonFromStoresBeforeV3_StillDecodes()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(RoomSnapshot));
+        var stored = """{"roomId":"3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e","status":1,"createdAt":"2026-11-24T12:00:00+00:00","lastSeq":7,"window":[{"id":"0b8e7f4c-2a1d-4e3f-9a8b-7c6d5e4f3a2b","seq":7,"ciphertext":"AQID","nonce":"CQkJCQkJCQkJCQkJ","sentAt":"2026-11-24T12:00:00+00:00","member":"q2OSrEdHv0uKAbXk1fQe7w"}],"recentIds":["0b8e7f4c-2a1d-4e3f-9a8b-7c6d5e4f3a2b"]}"""u8.ToArray();
+
+        var snapshot = (RoomSnapshot)serializer.FromBinary(stored, "RoomSnapshot.v2");
+
+        snapshot.Should().BeEquivalentTo(new RoomSnapshot(RoomId, RoomStatus.Active, At, 7,
+            [new StoredMessage(MessageId, 7, [1, 2, 3], [9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9], At, "q2OSrEdHv0uKAbXk1fQe7w")], [MessageId]));
+    }
+
+    [Fact]
+    public void RoomSnapshotV3_OfABusyRoom_IsAtMostTwoThirdsOfItsJson()
+    {
+        // A full window of ordinary messages (528 bytes of ciphertext, as the page pads them) and 1,100 ids.
+        var window = Enumerable.Range(1, 100)
+            .Select(i => new StoredMessage(Guid.NewGuid(), 1000 + i, RandomBytes(528), RandomBytes(12), At.AddSeconds(i), "q2OSrEdHv0uKAbXk1fQe7w"))
+            .ToImmutableArray();
+        var snapshot = new RoomSnapshot(RoomId, RoomStatus.Active, At, 1100, window, [.. Enumerable.Range(0, 1100).Select(_ => Guid.NewGuid())]);
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(snapshot);
+
+        var bytes = serializer.ToBinary(snapshot).Length;
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(snapshot, ChatSerializer.Json).Length;
+
+        bytes.Should().BeLessThan(json * 2 / 3, $"{bytes:N0} bytes against {json:N0} of JSON");
+    }
+
+    [Fact]
+    public void RoomSnapshotV3_Damaged_IsASerializationError_NeverAHugeAllocation()
+    {
+        var snapshot = new RoomSnapshot(RoomId, RoomStatus.Active, At, 7,
+            [new StoredMessage(MessageId, 7, [1, 2, 3], [9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9], At, "q2OSrEdHv0uKAbXk1fQe7w")], [MessageId]);
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(snapshot);
+        var bytes = serializer.ToBinary(snapshot);
+
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            var cut = bytes[..length];
+            ((Action)(() => serializer.FromBinary(cut, "RoomSnapshot.v3"))).Should().Throw<SerializationException>($"{length} of {bytes.Length} bytes");
+        }
+
+        ((Action)(() => serializer.FromBinary([.. bytes, 0], "RoomSnapshot.v3"))).Should().Throw<SerializationException>("a byte after the snapshot");
+
+        // A window count of 2^31-1 behind a valid header: refused by what the bytes left could hold.
+        var header = new MemoryStream();
+        using (var w = new BinaryWriter(header))
+        {
+            w.Write(0);
+            w.Write((byte)RoomStatus.Active);
+            w.Write(false);
+            w.Write(7L);
+            w.Write(int.MaxValue);
+        }
+
+        ((Action)(() => serializer.FromBinary(header.ToArray(), "RoomSnapshot.v3"))).Should().Throw<SerializationException>().WithMessage("*count of 2147483647*");
+    }
+
+    private static byte[] RandomBytes(int count) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(count);
 }

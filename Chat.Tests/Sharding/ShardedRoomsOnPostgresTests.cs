@@ -156,7 +156,7 @@ public sealed class ShardedRoomsOnPostgresTests(PostgresFixture postgres, ITestO
             }
         }
 
-        snapshots.Should().NotBeEmpty().And.OnlyContain(s => s.Serializer == ChatSerializer.SerializerId && s.Manifest == "RoomSnapshot.v2");
+        snapshots.Should().NotBeEmpty().And.OnlyContain(s => s.Serializer == ChatSerializer.SerializerId && s.Manifest == RoomSnapshotBinary.Manifest);
         snapshots.Max(s => s.SequenceNr).Should().BeGreaterThanOrEqualTo(20, "a snapshot follows every 10 events");
 
         await using var restarted = await ChatNode.StartAsync(postgres.ConnectionString, settings);

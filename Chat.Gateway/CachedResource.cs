@@ -12,28 +12,39 @@ public interface IResourceListener
 }
 
 /// <summary>
-/// One resource in the gateway cache: its data, the subscription to its events (made before the get,
-/// with events dropped until the get's reply, as Resgate does) and the connections listening to it.
-/// The load runs on the resource's own lifetime, never on the first caller's: a client that goes away
-/// mid-load cannot leave a cancelled load behind for everyone else.
+/// One resource in the gateway cache: its data, the subscription to its events (made before the get)
+/// and the connections listening to it. Events and get replies are taken in the order they arrived on
+/// the connection (<see cref="ArrivalClock"/>), as Resgate takes them: an event that arrived before a
+/// get's reply is in the reply and is dropped; one that arrived after it is applied on top of the reply,
+/// even when it was read first: held until the first reply, and replayed onto a reset's reply before the
+/// difference is sent (docs/gateway.md). The load runs on the resource's own lifetime, never on the first
+/// caller's: a client that goes away mid-load cannot leave a cancelled load behind for everyone else.
 /// </summary>
 public sealed class CachedResource : IAsyncDisposable
 {
-    private readonly INatsConnection _nats;
     private readonly ServiceRequester _requester;
     private readonly Lock _lock = new();
     private readonly HashSet<IResourceListener> _listeners = [];
     private readonly CancellationTokenSource _stop = new();
+    private const int MaxHeldEvents = 1024;
+
+    private readonly List<HeldEvent> _held = [];
     private Task<ResError?>? _loading;
-    private INatsSub<byte[]>? _events;
+    private StampedSubscription? _events;
     private Task _pump = Task.CompletedTask;
     private JsonNode? _data;
     private bool _loaded;
 
-    internal CachedResource(string rid, INatsConnection nats, ServiceRequester requester)
+    // Arrival of the last get reply applied: events that arrived before it are in the data already.
+    private long _replyApplied;
+
+    // Resets whose get is in flight: the events applied meanwhile are held, to be replayed onto the reply.
+    private int _refreshes;
+    private bool _heldOverflowed;
+
+    internal CachedResource(string rid, ServiceRequester requester)
     {
         Rid = rid;
-        _nats = nats;
         _requester = requester;
     }
 
@@ -96,9 +107,9 @@ public sealed class CachedResource : IAsyncDisposable
         ResError? error;
         try
         {
-            _events = await _nats.SubscribeCoreAsync<byte[]>($"event.{Rid}.*", cancellationToken: _stop.Token);
+            _events = await _requester.SubscribeInOrderAsync($"event.{Rid}.*", _stop.Token);
             _pump = PumpAsync(_events);
-            error = await FetchAsync(_stop.Token);
+            error = await FetchAsync(refresh: false, _stop.Token);
         }
         catch (Exception e) when (e is NatsException or OperationCanceledException)
         {
@@ -114,39 +125,98 @@ public sealed class CachedResource : IAsyncDisposable
         return error;
     }
 
-    /// <summary>Gets the resource; the first time it sets the data, later (reset) it sends the differences as events.</summary>
-    private async Task<ResError?> FetchAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Gets the resource; the first time it sets the data, later (reset) it sends the differences as events.
+    /// Either way the events that arrived after the reply are applied on top of it.
+    /// </summary>
+    private async Task<ResError?> FetchAsync(bool refresh, CancellationToken cancellationToken)
     {
-        var reply = await _requester.RequestAsync($"get.{Rid}", [], cancellationToken);
-        if (reply.Error is not null)
+        if (refresh)
         {
-            return reply.Error;
-        }
-
-        var fresh = reply.Result?["model"] ?? reply.Result?["collection"];
-        if (fresh is not (JsonObject or JsonArray))
-        {
-            return new ResError(ResError.InternalError.Code, "Internal error: get returned neither a model nor a collection");
-        }
-
-        lock (_lock)
-        {
-            if (_loaded)
+            lock (_lock)
             {
-                foreach (var (name, data) in ResourceDiff.Events(_data!, fresh))
+                _refreshes++;
+            }
+        }
+
+        bool resync;
+        try
+        {
+            var (reply, arrival) = await _requester.RequestStampedAsync($"get.{Rid}", [], cancellationToken);
+            if (reply.Error is not null)
+            {
+                return reply.Error;
+            }
+
+            var fresh = reply.Result?["model"] ?? reply.Result?["collection"];
+            if (fresh is not (JsonObject or JsonArray))
+            {
+                return new ResError(ResError.InternalError.Code, "Internal error: get returned neither a model nor a collection");
+            }
+
+            lock (_lock)
+            {
+                resync = ApplyReply(fresh, arrival);
+            }
+        }
+        finally
+        {
+            if (refresh)
+            {
+                lock (_lock)
                 {
-                    ApplyAndForward(name, data);
+                    if (--_refreshes == 0 && _loaded)
+                    {
+                        _held.Clear();
+                    }
                 }
             }
-            else
-            {
-                IsModel = fresh is JsonObject;
-                _data = fresh.DeepClone();
-                _loaded = true;
-            }
+        }
+
+        if (resync)
+        {
+            await FetchAsync(refresh: true, cancellationToken);
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The reply, plus every held event that arrived after it, becomes the data; returns whether held events
+    /// were lost to the bound, so that the resource must be fetched again. Called with the lock held.
+    /// </summary>
+    private bool ApplyReply(JsonNode fresh, long arrival)
+    {
+        if (arrival < _replyApplied)
+        {
+            return false; // a later reply is applied already
+        }
+
+        var target = fresh.DeepClone();
+        foreach (var e in _held.Where(e => e.Arrival > arrival))
+        {
+            ResourcePatch.Apply(target, e.Name, e.Data?.DeepClone());
+        }
+
+        if (_loaded)
+        {
+            foreach (var (name, data) in ResourceDiff.Events(_data!, target))
+            {
+                ApplyAndForward(name, data);
+            }
+        }
+        else
+        {
+            IsModel = target is JsonObject;
+            _data = target;
+            _loaded = true;
+        }
+
+        _replyApplied = arrival;
+        _held.RemoveAll(e => e.Arrival <= arrival);
+        var resync = _heldOverflowed;
+        _heldOverflowed = false;
+        return resync;
     }
 
     internal async Task RefreshAsync(CancellationToken cancellationToken)
@@ -159,11 +229,11 @@ public sealed class CachedResource : IAsyncDisposable
 
         if (loaded)
         {
-            await FetchAsync(cancellationToken);
+            await FetchAsync(refresh: true, cancellationToken);
         }
     }
 
-    private async Task PumpAsync(INatsSub<byte[]> events)
+    private async Task PumpAsync(StampedSubscription events)
     {
         try
         {
@@ -182,16 +252,38 @@ public sealed class CachedResource : IAsyncDisposable
 
                 lock (_lock)
                 {
-                    // Events before the get's reply are already in it, or will be: drop them.
-                    if (_loaded)
-                    {
-                        ApplyAndForward(name, data);
-                    }
+                    Take(new HeldEvent(message.Arrival, name, data));
                 }
             }
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>One event, in the order the pump reads them; called with the lock held.</summary>
+    private void Take(HeldEvent e)
+    {
+        if (_loaded && e.Arrival < _replyApplied)
+        {
+            return; // the reply that came after it already holds it
+        }
+
+        if (_loaded)
+        {
+            ApplyAndForward(e.Name, e.Data?.DeepClone());
+        }
+
+        if (!_loaded || _refreshes > 0)
+        {
+            if (_held.Count >= MaxHeldEvents)
+            {
+                // Only a service flooding one resource during one get gets here: fetch again once the reply is in.
+                _held.RemoveAt(0);
+                _heldOverflowed = true;
+            }
+
+            _held.Add(e);
         }
     }
 
@@ -234,4 +326,6 @@ public sealed class CachedResource : IAsyncDisposable
         await StopEventsAsync();
         _stop.Dispose();
     }
+
+    private sealed record HeldEvent(long Arrival, string Name, JsonNode? Data);
 }

@@ -47,7 +47,7 @@ public sealed partial class ResGateway : BackgroundService
         _nats = new NatsConnection(nats.Value.ConnectionOptions("chat-gateway", loggers));
         connectionEvents.Watch(_nats, NatsConnectionEvents.Gateway);
         _requester = new ServiceRequester(_nats, _options.RequestTimeout);
-        _cache = new ResourceCache(_nats, _requester, _options.UnsubscribeDelay);
+        _cache = new ResourceCache(_requester, _options.UnsubscribeDelay);
         _origins = new OriginPolicy(_options.AllowedOrigins);
         _connectionSlots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = _options.MaxConnections, QueueLimit = 0 });
         _requestRates = PartitionedRateLimiter.Create<string, string>(cid => RateLimitPartition.GetTokenBucketLimiter(cid, _ => new TokenBucketRateLimiterOptions

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using NATS.Client.Core;
 
 namespace Chat.Gateway;
 
@@ -8,7 +7,7 @@ namespace Chat.Gateway;
 /// fetched once, kept current by its events, and dropped a while after the last connection stops
 /// holding it.
 /// </summary>
-public sealed class ResourceCache(INatsConnection nats, ServiceRequester requester, TimeSpan unsubscribeDelay) : IAsyncDisposable
+public sealed class ResourceCache(ServiceRequester requester, TimeSpan unsubscribeDelay) : IAsyncDisposable
 {
     private readonly Dictionary<string, CachedResource> _resources = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -25,7 +24,7 @@ public sealed class ResourceCache(INatsConnection nats, ServiceRequester request
         {
             if (!_resources.TryGetValue(rid, out resource!))
             {
-                resource = new CachedResource(rid, nats, requester);
+                resource = new CachedResource(rid, requester);
                 _resources[rid] = resource;
             }
 

@@ -14,12 +14,23 @@ namespace Chat.Gateway;
 /// </summary>
 public sealed class ServiceRequester(INatsConnection nats, TimeSpan timeout)
 {
-    public async Task<ServiceReply> RequestAsync(string subject, JsonObject body, CancellationToken cancellationToken)
+    /// <summary>Stamps replies, and the events of cached resources, in the order the connection received them.</summary>
+    public ArrivalClock Arrivals { get; } = new();
+
+    /// <summary>A subscription on this requester's connection, its messages stamped in the same order as its replies.</summary>
+    public Task<StampedSubscription> SubscribeInOrderAsync(string subject, CancellationToken cancellationToken) =>
+        StampedSubscription.SubscribeAsync(nats, subject, Arrivals, cancellationToken);
+
+    public async Task<ServiceReply> RequestAsync(string subject, JsonObject body, CancellationToken cancellationToken) =>
+        (await RequestStampedAsync(subject, body, cancellationToken)).Reply;
+
+    /// <summary>The reply and its place in the connection's <see cref="Arrivals"/> (0 when none arrived).</summary>
+    public async Task<(ServiceReply Reply, long Arrival)> RequestStampedAsync(string subject, JsonObject body, CancellationToken cancellationToken)
     {
         var inbox = $"_INBOX.gw.{Guid.NewGuid():N}";
         try
         {
-            await using var replies = await nats.SubscribeCoreAsync<byte[]>(inbox, cancellationToken: cancellationToken);
+            await using var replies = await StampedSubscription.SubscribeAsync(nats, inbox, Arrivals, cancellationToken);
             await nats.PublishAsync(subject, Encoding.UTF8.GetBytes(body.ToJsonString()), replyTo: inbox, cancellationToken: cancellationToken);
             return await AwaitReplyAsync(replies, cancellationToken);
         }
@@ -30,11 +41,11 @@ public sealed class ServiceRequester(INatsConnection nats, TimeSpan timeout)
             // the token it was made with). A caller that gave up gets its cancellation, whichever the wait saw
             // first; otherwise the request is answered (two fuzz runs in CI logged these as failed requests).
             cancellationToken.ThrowIfCancellationRequested();
-            return ServiceReply.Fail(ResError.Timeout);
+            return (ServiceReply.Fail(ResError.Timeout), 0);
         }
     }
 
-    private async Task<ServiceReply> AwaitReplyAsync(INatsSub<byte[]> replies, CancellationToken cancellationToken)
+    private async Task<(ServiceReply, long)> AwaitReplyAsync(StampedSubscription replies, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -43,26 +54,26 @@ public sealed class ServiceRequester(INatsConnection nats, TimeSpan timeout)
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
             {
-                return ServiceReply.Fail(ResError.Timeout);
+                return (ServiceReply.Fail(ResError.Timeout), 0);
             }
 
             wait.CancelAfter(left);
-            NatsMsg<byte[]> reply;
+            StampedMsg reply;
             try
             {
                 reply = await replies.Msgs.ReadAsync(wait.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return ServiceReply.Fail(ResError.Timeout);
+                return (ServiceReply.Fail(ResError.Timeout), 0);
             }
 
-            if (reply.HasNoResponders)
+            if (reply.NoResponders)
             {
-                return ServiceReply.Fail(ResError.NotFound);
+                return (ServiceReply.Fail(ResError.NotFound), reply.Arrival);
             }
 
-            var data = reply.Data ?? [];
+            var data = reply.Data;
             if (ResPreResponse.Is(data))
             {
                 if (ResPreResponse.TryReadTimeout(Encoding.UTF8.GetString(data), out var extension))
@@ -73,7 +84,7 @@ public sealed class ServiceRequester(INatsConnection nats, TimeSpan timeout)
                 continue;
             }
 
-            return ServiceReply.Read(data);
+            return (ServiceReply.Read(data), reply.Arrival);
         }
     }
 }

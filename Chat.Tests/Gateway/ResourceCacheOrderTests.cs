@@ -87,6 +87,42 @@ public sealed class ResourceCacheOrderTests : IAsyncLifetime
         undone.Should().BeEmpty("an event published after a reset's reply is newer than the reply");
     }
 
+    [Fact]
+    public async Task AServiceFloodingAResourceDuringItsGet_IsHeldToABound_AndTheResourceFetchedAgain()
+    {
+        // 1,500 adds before the first reply: more than the 1,024 events the cache holds while it waits for a reply.
+        await using var rig = await Rig.StartAsync(_nats.Url);
+        const int Flood = 1500;
+        var gets = 0;
+        var gotten = await rig.Service.SubscribeCoreAsync<byte[]>("get.order.flood");
+        await rig.Service.PingAsync();
+        var serving = Task.Run(async () =>
+        {
+            await foreach (var get in gotten.Msgs.ReadAllAsync())
+            {
+                if (Interlocked.Increment(ref gets) == 1)
+                {
+                    for (var i = 0; i < Flood; i++)
+                    {
+                        await rig.Service.PublishAsync("event.order.flood.add", Encoding.UTF8.GetBytes($$"""{"value":{{i}},"idx":{{i}}}"""));
+                    }
+                }
+
+                var all = new JsonArray([.. Enumerable.Range(0, Flood).Select(i => (JsonNode)i)]);
+                await rig.Service.PublishAsync(get.ReplyTo!, Encoding.UTF8.GetBytes(new JsonObject { ["result"] = new JsonObject { ["collection"] = all } }.ToJsonString()));
+            }
+        });
+
+        var (resource, error) = await rig.Cache.AcquireAsync("order.flood", CancellationToken.None);
+
+        error.Should().BeNull();
+        (await SettledDataAsync(resource!, Flood)).Select(n => n!.GetValue<int>()).Should().Equal(Enumerable.Range(0, Flood));
+        Volatile.Read(ref gets).Should().Be(2, "the held events overflowed, so the cache fetched the resource again once the first reply was in");
+        rig.Cache.Release(resource!);
+        await gotten.UnsubscribeAsync();
+        await serving;
+    }
+
     /// <summary>
     /// Answers each get with the resource's list (items 0..n-1), then publishes one add for item n: the reply and
     /// the event leave on one connection, reply first. <paramref name="next"/> says how long the list is after.
@@ -158,7 +194,8 @@ public sealed class ResourceCacheOrderTests : IAsyncLifetime
         {
             var service = new NatsConnection(NatsOpts.Default with { Url = url, Name = "scripted-service" });
             await service.ConnectAsync();
-            var gateway = new NatsConnection(NatsOpts.Default with { Url = url, Name = "gateway" });
+            // Room for the flood in NATS.Net's pending messages, so that the cache's own bound is what it meets.
+            var gateway = new NatsConnection(NatsOpts.Default with { Url = url, Name = "gateway", SubPendingChannelCapacity = 10_000 });
             await gateway.ConnectAsync();
             return new Rig(service, gateway);
         }

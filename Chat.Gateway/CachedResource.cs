@@ -22,12 +22,12 @@ public interface IResourceListener
 /// </summary>
 public sealed class CachedResource : IAsyncDisposable
 {
+    private const int MaxHeldEvents = 1024;
+
     private readonly ServiceRequester _requester;
     private readonly Lock _lock = new();
     private readonly HashSet<IResourceListener> _listeners = [];
     private readonly CancellationTokenSource _stop = new();
-    private const int MaxHeldEvents = 1024;
-
     private readonly List<HeldEvent> _held = [];
     private Task<ResError?>? _loading;
     private StampedSubscription? _events;

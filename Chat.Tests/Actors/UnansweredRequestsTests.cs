@@ -49,6 +49,23 @@ public sealed class UnansweredRequestsTests : TestKit
     }
 
     [Fact]
+    public void RequestsAnActorDoesNotHandle_AreAnsweredUnavailable_ToTheirSender()
+    {
+        var probe = CreateTestProbe();
+        Started(UnansweredRequests.Props(new RecordingRoomOutput(probe.Ref)));
+        var roomId = TestPayloads.NewRoomId();
+
+        // A shard handing over handles only its entities' ends; what reaches it meanwhile is published as unhandled.
+        var handingOver = Sys.ActorOf(Props.Create(() => new HandlesOnlyTerminated()));
+        handingOver.Tell(new RoomRequest(TestPayloads.Send(roomId, TestPayloads.NewMemberId()), null), TestActor);
+        handingOver.Tell("not a room request", TestActor);
+
+        probe.ExpectMsg<Emitted>().RoomId.Should().Be(roomId);
+        ExpectMsg<RoomRejected>().Code.Should().Be(RoomErrors.Unavailable, "the sender retries with the same id");
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public void OtherDeadLetters_AreLeftAlone()
     {
         var probe = CreateTestProbe();
@@ -95,6 +112,11 @@ public sealed class UnansweredRequestsTests : TestKit
             "misconfigured", $"akka.extensions = [\"{typeof(UnansweredRequestsExtension).AssemblyQualifiedName}\"]");
 
         start.Should().Throw<Exception>().Where(e => e.ToString().Contains(nameof(UnansweredRequestsExtension.OutputSetup), StringComparison.Ordinal));
+    }
+
+    private sealed class HandlesOnlyTerminated : ReceiveActor
+    {
+        public HandlesOnlyTerminated() => Receive<Terminated>(_ => { });
     }
 
     /// <summary>An actor handles messages only after its PreStart, where this one subscribes to dead letters.</summary>

@@ -7,15 +7,16 @@ namespace Chat.Actors.Rooms;
 /// Answers requests that reached no room. A room stops when a journal write fails, and whatever was
 /// still in its mailbox becomes a dead letter; so do requests that arrive while a node shuts down, and
 /// those a shard region buffered for a shard it hands over to another node, which Akka drops rather than
-/// reorder (docs/failover.md). None of them was processed, so "not stored, retry with the same id" is the
-/// truthful answer, and the caller gets it at once instead of waiting for its own timeout.
+/// reorder (docs/failover.md); an actor that does not handle a request publishes it as unhandled. None
+/// of them was processed, so "not stored, retry with the same id" is the truthful answer, and the
+/// caller gets it at once instead of waiting for its own timeout.
 /// </summary>
 public sealed class UnansweredRequests : ReceiveActor
 {
     public UnansweredRequests(IRoomOutput output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        Receive<DeadLetter>(letter =>
+        Receive<AllDeadLetters>(letter =>
         {
             var (message, sender) = Undelivered(letter);
             switch (message)
@@ -40,14 +41,16 @@ public sealed class UnansweredRequests : ReceiveActor
 
     /// <summary>
     /// What was not delivered, and who sent it. A message dropped from a buffer reaches the dead letters as a
-    /// <see cref="Dropped"/> that names its sender, wrapped in a dead letter that does not.
+    /// <see cref="Dropped"/> that names its sender, wrapped in a dead letter that does not. A message an actor
+    /// did not handle (a shard that is handing over handles nothing but its entities' ends) is published as an
+    /// <see cref="UnhandledMessage"/>, not as a dead letter.
     /// </summary>
-    private static (object Message, IActorRef Sender) Undelivered(DeadLetter letter) =>
+    private static (object Message, IActorRef Sender) Undelivered(AllDeadLetters letter) =>
         letter.Message is Dropped dropped
             ? (dropped.Message, dropped.Sender ?? ActorRefs.Nobody)
             : (letter.Message, letter.Sender);
 
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(AllDeadLetters));
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 }

@@ -19,9 +19,11 @@ namespace Chat.Res.Service;
 /// is handled by one node: access is answered here, get and call go through sharding to the room
 /// with the reply subject, and the room's node answers (<see cref="NatsRoomOutput"/>).
 /// It takes requests only while this node is Up in the cluster and its shard region is registered
-/// with the coordinator. On stop it drains NATS, answers what
-/// it had already taken, then leaves the cluster while the outbox (stopped after this service) still
-/// publishes the rooms' last replies: a node stopped gracefully drops no request (docs/failover.md).
+/// with the coordinator. As the host begins to stop (<see cref="StoppingAsync"/>, before any hosted
+/// service stops) it drains NATS and leaves the cluster at once, the two side by side: every moment
+/// before the hand-over starts is a pause for this node's rooms. The actor system outlives the drain,
+/// so what was taken is answered, and the outbox (stopped after this service) still publishes the
+/// rooms' last replies: a node stopped gracefully drops no request (docs/failover.md).
 /// </summary>
 public sealed partial class ResService(
     INatsConnection nats,
@@ -29,13 +31,15 @@ public sealed partial class ResService(
     ActorSystem system,
     IRequiredActor<RoomRegion> roomRegion,
     IOptions<ResOptions> options,
-    ILogger<ResService> logger) : BackgroundService
+    ILogger<ResService> logger) : BackgroundService, IHostedLifecycleService
 {
     private static readonly JsonDocumentOptions HintDocumentOptions = new() { MaxDepth = ResRequest.MaxBodyDepth };
 
     private readonly BadInputLog _badInput = new(logger, "Service", TimeSpan.FromMinutes(1));
 
     private IActorRef _rooms = ActorRefs.Nobody;
+    private Task? _drained;
+    private Task? _left;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -75,10 +79,42 @@ public sealed partial class ResService(
         }
     }
 
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Starts the drain and the leave together, as soon as the host begins to stop.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        BeginStopping(cancellationToken);
+        return Task.CompletedTask;
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken);
-        await ClusterMembership.LeaveAsync(system).WaitAsync(cancellationToken);
+        BeginStopping(cancellationToken);
+        await _drained!;
+        await _left!.WaitAsync(cancellationToken);
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void BeginStopping(CancellationToken cancellationToken)
+    {
+        if (_drained is not null)
+        {
+            return;
+        }
+
+        // Cancels ExecuteAsync's token, which drains; completes once every request taken was handed to the rooms.
+        _drained = base.StopAsync(cancellationToken);
+        var drained = _drained;
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "res-service-drained", async () =>
+        {
+            await drained.ContinueWith(_ => { }, TaskScheduler.Default);
+            return Akka.Done.Instance;
+        });
+        _left = ClusterMembership.LeaveAsync(system);
     }
 
     private static Task DrainAsync(IEnumerable<INatsSub<byte[]>> subscriptions) => Task.WhenAll(subscriptions.Select(async subscription =>

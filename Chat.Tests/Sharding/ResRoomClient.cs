@@ -42,21 +42,32 @@ internal sealed class ResRoomClient(FakeGateway gateway)
     public async Task<JsonNode?> SendAsync(string room, string member, Guid id) =>
         await gateway.RequestJsonAsync($"call.room.{room}.messages.send", SendBody(room, member, id));
 
-    public Task<JsonNode?> TrySendAsync(string room, string member, Guid id, TimeSpan? timeout = null) =>
-        TryRequestAsync($"call.room.{room}.messages.send", SendBody(room, member, id), timeout);
+    /// <summary>
+    /// Sends once; null when no answer came within <paramref name="timeout"/>. An answer that comes after is
+    /// passed to <paramref name="answeredLate"/> (null if none ever came): a request held while its room moves
+    /// is answered late, one taken by a killed process never.
+    /// </summary>
+    public Task<JsonNode?> TrySendAsync(string room, string member, Guid id, TimeSpan? timeout = null, Action<JsonNode?>? answeredLate = null) =>
+        TryRequestAsync($"call.room.{room}.messages.send", SendBody(room, member, id), timeout, answeredLate);
 
     public Task<JsonNode?> TryHeartbeatAsync(string room, string member, TimeSpan? timeout = null) =>
         TryRequestAsync($"call.room.{room}.heartbeat", MemberBody(room, member), timeout);
 
-    public async Task<JsonNode?> TryRequestAsync(string subject, string body, TimeSpan? timeout = null)
+    public async Task<JsonNode?> TryRequestAsync(string subject, string body, TimeSpan? timeout = null, Action<JsonNode?>? answeredLate = null)
     {
+        var request = gateway.RequestJsonAsync(subject, body);
         try
         {
             using var cts = new CancellationTokenSource(timeout ?? RequestTimeout);
-            return await gateway.RequestJsonAsync(subject, body).WaitAsync(cts.Token);
+            return await request.WaitAsync(cts.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
+            if (answeredLate is not null && e is OperationCanceledException)
+            {
+                _ = request.ContinueWith(t => answeredLate(t.IsCompletedSuccessfully ? t.Result : null), TaskScheduler.Default);
+            }
+
             return null;
         }
     }

@@ -102,7 +102,7 @@ internal sealed class RoomsUnderLoad(ResRoomClient client, int roomCount)
                 }
 
                 var sentAt = DateTime.UtcNow;
-                var reply = await client.TrySendAsync(room.Room, room.Member, id, AttemptTimeout);
+                var reply = await client.TrySendAsync(room.Room, room.Member, id, AttemptTimeout, late => room.AnsweredLate(sentAt, late));
                 room.Attempted(sentAt, reply);
                 if (reply?["result"]?["seq"] is { } seq)
                 {
@@ -146,6 +146,7 @@ internal sealed class RoomLedger(string room, string member)
     private readonly ConcurrentQueue<(Guid Id, long Seq, DateTime At)> _acks = new();
     private readonly ConcurrentQueue<DateTime> _notJoined = new();
     private readonly ConcurrentQueue<(DateTime Sent, DateTime Answered, string Outcome)> _attempts = new();
+    private readonly ConcurrentDictionary<DateTime, (DateTime At, string Outcome)> _lateAnswers = new();
 
     public string Room { get; } = room;
 
@@ -161,17 +162,31 @@ internal sealed class RoomLedger(string room, string member)
 
     /// <summary>Records one attempt to send: when it went, when it ended and how (ack, timeout or the error code).</summary>
     public void Attempted(DateTime sent, System.Text.Json.Nodes.JsonNode? reply) =>
-        _attempts.Enqueue((sent, DateTime.UtcNow, reply is null ? "timeout" : reply["result"] is not null ? "ack" : reply["error"]?["code"]?.ToString() ?? "?"));
+        _attempts.Enqueue((sent, DateTime.UtcNow, reply is null ? "timeout" : Outcome(reply)));
 
-    /// <summary>The attempts that overlapped the longest pause, e.g. "+0.17→+0.68 timeout": where a pause went.</summary>
+    /// <summary>Records the answer to an attempt that had timed out (null: none ever came).</summary>
+    public void AnsweredLate(DateTime sent, System.Text.Json.Nodes.JsonNode? reply) =>
+        _lateAnswers[sent] = (DateTime.UtcNow, reply is null ? "never" : Outcome(reply));
+
+    /// <summary>
+    /// The attempts that overlapped the longest pause, e.g. "+0.17→+0.68 timeout (answered +0.75
+    /// room.notJoined)": where a pause went, and whether a request that timed out was held or lost.
+    /// </summary>
     public string AttemptsDuringLongestPause(DateTime from, DateTime to)
     {
         var (start, length) = Pause(from, to);
         var end = start + length;
         return string.Join(", ", _attempts
             .Where(a => a.Answered >= start && a.Sent <= end)
-            .Select(a => $"+{(a.Sent - from).TotalSeconds:F2}→+{(a.Answered - from).TotalSeconds:F2} {a.Outcome}"));
+            .Select(a => $"+{(a.Sent - from).TotalSeconds:F2}→+{(a.Answered - from).TotalSeconds:F2} {a.Outcome}{Late(a.Sent, from)}"));
     }
+
+    private string Late(DateTime sent, DateTime from) => _lateAnswers.TryGetValue(sent, out var late)
+        ? late.Outcome == "never" ? " (never answered)" : $" (answered +{(late.At - from).TotalSeconds:F2} {late.Outcome})"
+        : string.Empty;
+
+    private static string Outcome(System.Text.Json.Nodes.JsonNode reply) =>
+        reply["result"] is not null ? "ack" : reply["error"]?["code"]?.ToString() ?? "?";
 
     /// <summary>The room forgot its member after <paramref name="since"/>: it was started again on another node.</summary>
     public bool ForgotMemberAfter(DateTime since) => ForgotMemberBetween(since, DateTime.MaxValue);

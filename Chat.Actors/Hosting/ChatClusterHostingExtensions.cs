@@ -97,6 +97,7 @@ public static class ChatClusterHostingExtensions
                     .WithRememberEntities(false)
                     .WithPassivateIdleAfter(rooms.PassivateIdleAfter)
                     .WithRole(cluster.Roles.FirstOrDefault());
+                DrainingNodes.Start(system);
                 var sharding = ClusterSharding.Get(system);
                 var roomSettings = new RoomActorSettings(rooms, output, new JournalRoomHistory(system, ConnectionNames.Apply(persistence.ConnectionString, ConnectionNames.History), persistence.Schema), clock)
                 {

@@ -39,6 +39,13 @@ internal static class FailoverHocon
     /// </summary>
     private static readonly TimeSpan CoordinatorStateWriteTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often the coordinator asks the allocation strategy what to move (Akka: 10 s): a stopping node's
+    /// shards are moved a few per ask (<see cref="Rooms.WarmNodesFirstAllocation"/>, which still lets the
+    /// least-shard strategy rebalance only every 10 s). An ask with nothing to move costs nothing.
+    /// </summary>
+    private static readonly TimeSpan RebalanceInterval = TimeSpan.FromMilliseconds(250);
+
     public static string Build(ChatClusterOptions cluster)
     {
         var o = cluster.SplitBrainResolver;
@@ -54,6 +61,7 @@ internal static class FailoverHocon
             akka.cluster.down-removal-margin = {Milliseconds(o.DownRemovalMargin)}
             akka.cluster.sharding.retry-interval = {Milliseconds(ShardHomeRetry)}
             akka.cluster.sharding.updating-state-timeout = {Milliseconds(CoordinatorStateWriteTimeout)}
+            akka.cluster.sharding.rebalance-interval = {Milliseconds(RebalanceInterval)}
             """;
         if (o.Strategy == SplitBrainResolverOptions.StaticQuorum)
         {

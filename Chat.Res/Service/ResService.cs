@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
@@ -20,8 +21,8 @@ namespace Chat.Res.Service;
 /// with the reply subject, and the room's node answers (<see cref="NatsRoomOutput"/>).
 /// It takes requests only while this node is Up in the cluster and its shard region is registered
 /// with the coordinator. As the host begins to stop (<see cref="StoppingAsync"/>, before any hosted
-/// service stops) it drains NATS and leaves the cluster at once, the two side by side: every moment
-/// before the hand-over starts is a pause for this node's rooms. The actor system outlives the drain,
+/// service stops) it drains NATS and starts moving its rooms away, the two side by side, then leaves
+/// the cluster (<see cref="ClusterMembership.MoveShardsAwayAsync"/>). The actor system outlives the drain,
 /// so what was taken is answered, and the outbox (stopped after this service) still publishes the
 /// rooms' last replies: a node stopped gracefully drops no request (docs/failover.md).
 /// </summary>
@@ -36,6 +37,9 @@ public sealed partial class ResService(
     private static readonly JsonDocumentOptions HintDocumentOptions = new() { MaxDepth = ResRequest.MaxBodyDepth };
 
     private readonly BadInputLog _badInput = new(logger, "Service", TimeSpan.FromMinutes(1));
+
+    /// <summary>How long a stopping node waits for its shards to move away a few at a time before it leaves with the rest.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
 
     private IActorRef _rooms = ActorRefs.Nobody;
     private Task? _drained;
@@ -114,7 +118,15 @@ public sealed partial class ResService(
             await drained.ContinueWith(_ => { }, TaskScheduler.Default);
             return Akka.Done.Instance;
         });
-        _left = ClusterMembership.LeaveAsync(system);
+        _left = MoveRoomsThenLeaveAsync();
+    }
+
+    private async Task MoveRoomsThenLeaveAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var left = await ClusterMembership.MoveShardsAwayAsync(system, _rooms, DrainTimeout);
+        LogDrained(logger, Stopwatch.GetElapsedTime(started).TotalSeconds, left);
+        await ClusterMembership.LeaveAsync(system);
     }
 
     private static Task DrainAsync(IEnumerable<INatsSub<byte[]>> subscriptions) => Task.WhenAll(subscriptions.Select(async subscription =>
@@ -309,6 +321,9 @@ public sealed partial class ResService(
         _badInput.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Stopping: rooms moved away in {Seconds:F1} s; shards left for the leave: {Left} (-1: not moved, alone in the cluster or the move could not start)")]
+    private static partial void LogDrained(ILogger logger, double seconds, int left);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Serving room.* on {Url} in queue group {QueueGroup}")]
     private static partial void LogServing(ILogger logger, string url, string queueGroup);

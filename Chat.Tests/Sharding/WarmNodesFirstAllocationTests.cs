@@ -37,6 +37,50 @@ public sealed class WarmNodesFirstAllocationTests : TestKit
     }
 
     [Fact]
+    public void DrainingNode_IsGivenNoShard_EvenWhenItIsTheEmptiestAndWarm()
+    {
+        var allocations = Allocations((_busy, ["1", "2", "3"]), (_quiet, ["4"]), (_joined, []));
+
+        var candidates = WarmNodesFirstAllocation.Candidates(allocations, _ => true, region => region == _joined);
+
+        candidates.Keys.Should().BeEquivalentTo([_busy, _quiet], "a stopping node would only have to hand the shard over again");
+    }
+
+    [Fact]
+    public void WhenEveryNodeIsDraining_EveryRegionIsStillACandidate()
+    {
+        var allocations = Allocations((_busy, ["1"]), (_quiet, ["2"]));
+
+        WarmNodesFirstAllocation.Candidates(allocations, _ => true, _ => true).Keys.Should().BeEquivalentTo([_busy, _quiet], "rooms must live somewhere");
+    }
+
+    [Fact]
+    public void DrainingNode_HandsItsShardsOverAFewAtATime()
+    {
+        var allocations = Allocations((_busy, ["1", "2", "3", "4", "5", "6"]), (_quiet, ["7"]));
+        bool Draining(IActorRef region) => region == _busy;
+
+        var first = WarmNodesFirstAllocation.DrainStep(allocations, Draining, ImmutableHashSet<string>.Empty, batch: 4);
+        first.Should().HaveCount(4).And.BeSubsetOf(["1", "2", "3", "4", "5", "6"]);
+
+        WarmNodesFirstAllocation.DrainStep(allocations, Draining, first, batch: 4)
+            .Should().BeEmpty("a batch is still being handed over");
+
+        var inProgress = ImmutableHashSet.Create(first.First());
+        var next = WarmNodesFirstAllocation.DrainStep(allocations, Draining, inProgress, batch: 4);
+        next.Should().HaveCount(3, "one of the batch is still moving").And.NotContain(inProgress);
+    }
+
+    [Fact]
+    public void DrainingNodes_KeepTheirShards_WhenNoOtherNodeCouldTakeThem()
+    {
+        var allocations = Allocations((_busy, ["1", "2"]), (_quiet, ["3"]));
+
+        WarmNodesFirstAllocation.DrainStep(allocations, _ => true, ImmutableHashSet<string>.Empty, batch: 4).Should().BeEmpty();
+        WarmNodesFirstAllocation.DrainStep(allocations, _ => false, ImmutableHashSet<string>.Empty, batch: 4).Should().BeEmpty("no node is draining");
+    }
+
+    [Fact]
     public async Task WithoutAClusterToAsk_NoNodeIsWarm_AndTheLeastShardStrategyChoosesAmongAll()
     {
         var allocations = Allocations((_busy, ["1", "2", "3"]), (_quiet, ["4"]), (_joined, []));

@@ -17,8 +17,8 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
     private const int RoomCount = 40;
     private const int Victim = 2;
     // The targets are 10 s for a crash, 5 s with a restart in place and 1 s for every other pause.
-    // Measured here (docs/failover.md): 6.6-8.6 s for a crash, 3.7-5.8 s with a restart, 0.4-0.98 s for
-    // the rooms of a node stopped gracefully, 0.2-0.7 s for rooms on surviving nodes during a crash (a
+    // Measured here (docs/failover.md): 6.6-8.6 s for a crash, 3.7-5.8 s with a restart, 0.30-0.34 s for
+    // the rooms of a node stopped gracefully (moved a few shards at a time), 0.2-0.7 s for rooms on surviving nodes during a crash (a
     // request the killed process had taken costs the client's 0.5 s attempt timeout). A crash's rooms are
     // held to the 10 s target (a restart in place too: 5 s is met in about half the runs), the surviving
     // rooms of a crash and every room of a graceful stop to 1 s. Where a node rejoins, the others' rooms

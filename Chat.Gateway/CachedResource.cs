@@ -53,6 +53,17 @@ public sealed class CachedResource : IAsyncDisposable
     /// <summary>Connections holding the resource; guarded by the cache's lock.</summary>
     internal int Users { get; set; }
 
+    internal bool HeldEventsOverflowed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _heldOverflowed;
+            }
+        }
+    }
+
     public bool IsModel { get; private set; }
 
     /// <summary>The one load of this resource; null when it succeeded, else the error every waiter gets.</summary>

@@ -89,6 +89,15 @@ public sealed class ResourceCache(ServiceRequester requester, TimeSpan unsubscri
         }
     }
 
+    /// <summary>Whether <paramref name="rid"/> is cached and has lost held events to its bound (tests: a flood during a get).</summary>
+    internal bool HeldEventsOverflowed(string rid)
+    {
+        lock (_lock)
+        {
+            return _resources.TryGetValue(rid, out var resource) && resource.HeldEventsOverflowed;
+        }
+    }
+
     public void Release(CachedResource resource, bool immediately = false)
     {
         lock (_lock)

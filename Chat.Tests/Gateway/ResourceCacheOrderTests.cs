@@ -106,6 +106,10 @@ public sealed class ResourceCacheOrderTests : IAsyncLifetime
                     {
                         await rig.Service.PublishAsync("event.order.flood.add", Encoding.UTF8.GetBytes($$"""{"value":{{i}},"idx":{{i}}}"""));
                     }
+
+                    // Reply once the cache has read past its bound: read after the reply, the events would be older
+                    // than it and dropped, never held (the order of the two readers is the scheduler's).
+                    await Sharding.ResRoomClient.WaitForAsync(() => rig.Cache.HeldEventsOverflowed("order.flood"), TimeSpan.FromSeconds(10), "the cache holding more events than its bound");
                 }
 
                 var all = new JsonArray([.. Enumerable.Range(0, Flood).Select(i => (JsonNode)i)]);

@@ -19,7 +19,8 @@ COPY Chat.Nats/Chat.Nats.csproj Chat.Nats/
 COPY Chat.Res/Chat.Res.csproj Chat.Res/
 COPY Chat.Gateway/Chat.Gateway.csproj Chat.Gateway/
 COPY Chat.Web/Chat.Web.csproj Chat.Web/package.json Chat.Web/package-lock.json Chat.Web/
-RUN dotnet restore Chat.Web/Chat.Web.csproj
+# The runtime is named so the node is precompiled (ReadyToRun): a restarted node joins its cluster sooner.
+RUN dotnet restore Chat.Web/Chat.Web.csproj --use-current-runtime
 COPY schema/ schema/
 COPY Chat.Actors/ Chat.Actors/
 COPY Chat.Client/ Chat.Client/
@@ -27,7 +28,7 @@ COPY Chat.Nats/ Chat.Nats/
 COPY Chat.Res/ Chat.Res/
 COPY Chat.Gateway/ Chat.Gateway/
 COPY Chat.Web/ Chat.Web/
-RUN dotnet publish Chat.Web/Chat.Web.csproj -c Release --no-restore -o /app
+RUN dotnet publish Chat.Web/Chat.Web.csproj -c Release --use-current-runtime --self-contained false --no-restore -o /app
 
 FROM ${DOTNET_REGISTRY}/${DOTNET_RUNTIME_IMAGE} AS runtime
 WORKDIR /app

@@ -5,8 +5,9 @@ using System.Globalization;
 namespace Chat.Tests.Infrastructure;
 
 /// <summary>
-/// The built node (Chat.Web.dll, copied next to the tests) run as its own OS process with
-/// <c>dotnet</c>, configured only through <c>--Key=value</c> arguments, as an operator runs it.
+/// The node run as its own OS process with <c>dotnet</c>, configured only through <c>--Key=value</c>
+/// arguments, as an operator runs it: the published node named by <c>CHAT_TEST_NODE_DIR</c> (scripts/test.sh
+/// publishes it as the container image does, precompiled), else the build copied next to the tests.
 /// Only this process is ever signalled, by its PID.
 /// </summary>
 public sealed class ChatWebProcess : IAsyncDisposable
@@ -36,9 +37,13 @@ public sealed class ChatWebProcess : IAsyncDisposable
     /// <summary>The kept lines with the time the test received each, for timing what the node logged.</summary>
     public IReadOnlyList<(DateTime At, string Line)> OutputLines => [.. _output];
 
+    /// <summary>Where the node's Chat.Web.dll is taken from.</summary>
+    public static string NodeFolder { get; } =
+        Environment.GetEnvironmentVariable("CHAT_TEST_NODE_DIR") is { Length: > 0 } published ? published : AppContext.BaseDirectory;
+
     public static ChatWebProcess Start(int httpPort, IEnumerable<KeyValuePair<string, string?>> settings)
     {
-        var folder = AppContext.BaseDirectory;
+        var folder = NodeFolder;
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = folder,

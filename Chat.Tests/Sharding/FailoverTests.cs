@@ -12,23 +12,28 @@ namespace Chat.Tests.Sharding;
 /// the phases the nodes logged; docs/capacity.md records them.
 /// </summary>
 [Collection(TimedClusterCollection.Name)]
-public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper testOutput) : IAsyncLifetime
 {
     private const int RoomCount = 40;
     private const int Victim = 2;
     // The targets are 10 s for a crash, 5 s with a restart in place and 1 s for every other pause.
-    // Measured here (docs/failover.md): 6.6-8.6 s for a crash, 3.7-5.8 s with a restart, 0.30-0.34 s for
+    // Measured here (docs/failover.md): 6.6-8.6 s for a crash, 2.5-3.1 s with a restart (the published,
+    // precompiled node scripts/test.sh runs; 3.7-5.8 s with the debug build), 0.30-0.34 s for
     // the rooms of a node stopped gracefully (moved a few shards at a time), 0.2-0.7 s for rooms on surviving nodes during a crash (a
     // request the killed process had taken costs the client's 0.5 s attempt timeout). A crash's rooms are
-    // held to the 10 s target (a restart in place too: 5 s is met in about half the runs), the surviving
+    // held to the 10 s target, a restart in place to 5 s (the published node; two busy loops beside the nodes
+    // took it to 5.0-6.2 s: the new process starts on a fifth of a core), the surviving
     // rooms of a crash and every room of a graceful stop to 1 s. Where a node rejoins, the others' rooms
     // pause as it comes Up (its first requests go through a process still starting: 0.3-0.8 s in place,
     // up to 1.4 s after the removal) and when rebalancing hands rooms to it; those are held to 2 s.
     // Every figure is printed.
     private static readonly TimeSpan CrashBound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RestartInPlaceBound = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PauseBound = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RejoinPauseBound = TimeSpan.FromSeconds(2);
 
+    // Also kept in failover-report.txt next to the tests: CI's console shows no passing test's output.
+    private readonly ReportFileOutput _output = new(testOutput, "failover-report.txt");
     private readonly List<ChatWebProcess> _nodes = [];
     private readonly List<(int Http, int Cluster)> _ports = [.. Enumerable.Range(0, 3).Select(_ => (FreePort.Next(), FreePort.Next()))];
     private NatsServer _nats = null!;
@@ -108,9 +113,9 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
 
         var (moved, stayed) = Report("SIGKILL and restart in place", killAt, end, movedUntil: healthyAt);
         var firstLine = _nodes[Victim].OutputLines.Select(l => l.At).DefaultIfEmpty().Min();
-        output.WriteLine($"  restarted node's first output line: +{(firstLine - killAt).TotalSeconds:F2} s");
+        _output.WriteLine($"  restarted node's first output line: +{(firstLine - killAt).TotalSeconds:F2} s");
         moved.Should().NotBeEmpty("a third of the rooms lived on the killed node");
-        moved.Max(r => r.LongestPause(killAt, end)).Should().BeLessThanOrEqualTo(CrashBound, "every room is back within seconds of the kill");
+        moved.Max(r => r.LongestPause(killAt, end)).Should().BeLessThanOrEqualTo(RestartInPlaceBound, "a restarted node's old incarnation is downed as soon as the new one asks to join");
         stayed.Max(r => r.LongestPause(killAt, end)).Should().BeLessThanOrEqualTo(RejoinPauseBound, "rooms on the surviving nodes do not wait for the failover");
         await ShouldHoldExactlyWhatWasAcknowledgedAsync();
     }
@@ -138,7 +143,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         await _load.StopSendingAsync();
 
         var (_, stayed) = Report("SIGKILL, restart after the removal", killAt, end, movedUntil: joinedAt);
-        output.WriteLine($"  restarted node healthy: +{(joinedAt - killAt).TotalSeconds:F2} s");
+        _output.WriteLine($"  restarted node healthy: +{(joinedAt - killAt).TotalSeconds:F2} s");
         stayed.Max(r => r.LongestPause(killAt, end)).Should().BeLessThanOrEqualTo(RejoinPauseBound, "rooms handed over to the rejoined node do not wait");
         _nodes.Should().OnlyContain(n => !n.HasExited, "no node was downed: a downed node shuts itself down");
         LoggedSince("Marking node(s) as UNREACHABLE", joinedAt).Should().BeFalse("once the restarted node is in, every node reaches every other");
@@ -158,7 +163,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         var end = DateTime.UtcNow;
         await _load.StopSendingAsync();
 
-        output.WriteLine($"the stopped node exited {exitedAfter.TotalSeconds:F1} s after SIGTERM");
+        _output.WriteLine($"the stopped node exited {exitedAfter.TotalSeconds:F1} s after SIGTERM");
         var (moved, stayed) = Report("SIGTERM", stopAt, end);
         moved.Should().NotBeEmpty("a third of the rooms lived on the stopped node");
         stayed.Max(r => r.LongestPause(stopAt, end)).Should().BeLessThanOrEqualTo(PauseBound, "rooms on the other nodes do not wait");
@@ -174,11 +179,12 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
     {
         var moved = _load.Rooms.Where(r => r.ForgotMemberBetween(at, movedUntil ?? end)).ToList();
         var stayed = _load.Rooms.Except(moved).ToList();
-        output.WriteLine($"{what} at {at:HH:mm:ss.fff}; {_load.Acknowledged} messages acknowledged; {moved.Count} rooms moved, {stayed.Count} stayed");
+        var build = ChatWebProcess.NodeFolder == AppContext.BaseDirectory ? "the debug build" : "the published node";
+        _output.WriteLine($"{what} at {at:yyyy-MM-dd HH:mm:ss.fff} ({build}); {_load.Acknowledged} messages acknowledged; {moved.Count} rooms moved, {stayed.Count} stayed");
         if (movedUntil is { } until)
         {
             var rebalanced = stayed.Select(r => r.FirstForgotMember(until, end)).OfType<DateTime>().Order().ToList();
-            output.WriteLine(
+            _output.WriteLine(
                 $"  rooms moved after +{(until - at).TotalSeconds:F2} s (the rejoined node's rebalance; counted with those that stayed): {rebalanced.Count}" +
                 (rebalanced.Count > 0 ? $", the first told to re-join at +{(rebalanced[0] - at).TotalSeconds:F2} s" : string.Empty));
         }
@@ -186,13 +192,13 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         foreach (var (phase, marker) in FailoverPhases.Markers)
         {
             var first = _nodes.SelectMany(n => n.OutputLines).Where(l => l.At >= at && l.Line.Contains(marker, StringComparison.Ordinal)).Select(l => l.At).DefaultIfEmpty().Min();
-            output.WriteLine(first == default ? $"  {phase}: not logged" : $"  {phase}: +{(first - at).TotalSeconds:F2} s");
+            _output.WriteLine(first == default ? $"  {phase}: not logged" : $"  {phase}: +{(first - at).TotalSeconds:F2} s");
         }
 
         PrintPauses("rooms that moved", moved, at, end);
         PrintPauses("rooms that stayed", stayed, at, end);
         var (stalledAt, stalled) = _stalls.Longest(at, end);
-        output.WriteLine($"  the load generator's own longest stall: {stalled.TotalSeconds:F2} s from +{(stalledAt - at).TotalSeconds:F2} s (pauses around it are longer than the rooms')");
+        _output.WriteLine($"  the load generator's own longest stall: {stalled.TotalSeconds:F2} s from +{(stalledAt - at).TotalSeconds:F2} s (pauses around it are longer than the rooms')");
         PrintWarnings(at);
 
         return (moved, stayed);
@@ -207,10 +213,10 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         var warnings = _nodes.Select((node, index) => (node, index))
             .SelectMany(n => FailoverPhases.Warnings(n.node.OutputLines, at).Select(w => (w.At, Node: n.index, w.Message)))
             .OrderBy(w => w.At).Take(40).ToList();
-        output.WriteLine($"  warnings and errors on the nodes: {warnings.Count}");
+        _output.WriteLine($"  warnings and errors on the nodes: {warnings.Count}");
         foreach (var (when, node, message) in warnings)
         {
-            output.WriteLine($"    +{(when - at).TotalSeconds:F2} s node {node}: {message}");
+            _output.WriteLine($"    +{(when - at).TotalSeconds:F2} s node {node}: {message}");
         }
     }
 
@@ -224,11 +230,11 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         var pauses = rooms.Select(r => r.LongestPause(at, end)).Order().ToList();
         var worst = rooms.OrderByDescending(r => r.LongestPause(at, end)).Take(3)
             .Select(r => $"{r.LongestPause(at, end).TotalSeconds:F2} s from +{(r.PauseStart(at, end) - at).TotalSeconds:F2} s");
-        output.WriteLine(
+        _output.WriteLine(
             $"  longest pause of {which}: median {pauses[pauses.Count / 2].TotalSeconds:F2} s, max {pauses[^1].TotalSeconds:F2} s " +
             $"(worst: {string.Join(", ", worst)})");
         var worstRoom = rooms.MaxBy(r => r.LongestPause(at, end))!;
-        output.WriteLine($"    the worst one's attempts: {worstRoom.AttemptsDuringLongestPause(at, end)}");
+        _output.WriteLine($"    the worst one's attempts: {worstRoom.AttemptsDuringLongestPause(at, end)}");
     }
 
     private bool LoggedSince(string marker, DateTime since) =>

@@ -77,13 +77,14 @@ nats_bin=$(command -v nats-server || echo /usr/sbin/nats-server)
 nats_pid=$!
 
 echo "PostgreSQL on 127.0.0.1:$pg_port, NATS on 127.0.0.1:$nats_port; building the node..."
-dotnet build Chat.Web -c Release -v quiet -nologo >/dev/null
+# Published as the container ships it: precompiled (ReadyToRun), so a restarted node is back sooner.
+dotnet publish Chat.Web -c Release --use-current-runtime --self-contained false -o "$state/node" -v quiet -nologo >/dev/null
 node_common=(
   --ConnectionStrings:Chat "Host=127.0.0.1;Port=$pg_port;Username=chat;Database=chat"
   --Nats:Url "nats://127.0.0.1:$nats_port"
 )
 if [ "$nodes" -eq 1 ]; then
-  dotnet Chat.Web/bin/Release/net10.0/Chat.Web.dll \
+  dotnet "$state/node/Chat.Web.dll" \
     --urls "http://127.0.0.1:$http_port" \
     "${node_common[@]}" \
     "${node_args[@]}" &
@@ -98,7 +99,7 @@ else
   done
   # Runs in the background subshell `&` makes; exec makes the node that subshell, so its PID is the node's.
   start_cluster_node() {
-    exec dotnet Chat.Web/bin/Release/net10.0/Chat.Web.dll \
+    exec dotnet "$state/node/Chat.Web.dll" \
       --urls "http://127.0.0.1:$((http_port + $1))" \
       "${node_common[@]}" \
       --Chat:Cluster:Hostname 127.0.0.1 \

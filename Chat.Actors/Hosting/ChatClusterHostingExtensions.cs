@@ -111,6 +111,8 @@ public static class ChatClusterHostingExtensions
                     new WarmNodesFirstAllocation(sharding.DefaultShardAllocationStrategy(settings), clock),
                     StopRoom.Instance);
                 registry.Register<RoomRegion>(region);
+                system.WithExtension<UnansweredRequestsExtension.Started, UnansweredRequestsExtension>().Answerer
+                    .Tell(new UnansweredRequests.ResendHandOffDropsTo(region));
             })
             .WithActors((system, _) => system.ActorOf(PersistenceWarmUp.Props(persistence.ConnectionString, persistence.Schema, rooms), "persistence-warm-up"))
             .WithActorSystemLivenessCheck()

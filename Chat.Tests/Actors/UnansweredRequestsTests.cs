@@ -49,6 +49,36 @@ public sealed class UnansweredRequestsTests : TestKit
     }
 
     [Fact]
+    public void OnceTheRegionIsKnown_ARequestDroppedAtAHandOff_GoesBackToTheRegionOnce_ThenIsAnswered()
+    {
+        var probe = CreateTestProbe();
+        var region = CreateTestProbe();
+        var answerer = Sys.ActorOf(UnansweredRequests.Props(new RecordingRoomOutput(probe.Ref)));
+        answerer.Tell(new UnansweredRequests.ResendHandOffDropsTo(region.Ref));
+        answerer.Tell(new Identify(null), TestActor);
+        ExpectMsg<ActorIdentity>();
+        var request = new RoomRequest(TestPayloads.Send(TestPayloads.NewRoomId(), TestPayloads.NewMemberId()), null);
+        const string handOff = "Avoiding reordering of buffered messages at shard handoff";
+
+        Sys.DeadLetters.Tell(new Dropped(request, handOff, TestActor, ActorRefs.NoSender), ActorRefs.NoSender);
+        region.ExpectMsg<RoomRequest>().Should().BeSameAs(request, "the region holds it until the shard's new home is known");
+        region.LastSender.Should().Be(TestActor, "the reply goes to whoever asked");
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // Dropped again (another hand-off, or a region that could not deliver it): answered, not sent round again.
+        Sys.DeadLetters.Tell(new Dropped(request, handOff, TestActor, ActorRefs.NoSender), ActorRefs.NoSender);
+        probe.ExpectMsg<Emitted>().RoomId.Should().Be(request.RoomId);
+        ExpectMsg<RoomRejected>().Code.Should().Be(RoomErrors.Unavailable);
+
+        // Any other drop (a full buffer) is answered at once.
+        var other = new RoomRequest(TestPayloads.Send(TestPayloads.NewRoomId(), TestPayloads.NewMemberId()), null);
+        Sys.DeadLetters.Tell(new Dropped(other, "Buffer for [7] is full", TestActor, ActorRefs.NoSender), ActorRefs.NoSender);
+        probe.ExpectMsg<Emitted>().RoomId.Should().Be(other.RoomId);
+        ExpectMsg<RoomRejected>().Code.Should().Be(RoomErrors.Unavailable);
+        region.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public void RequestsAnActorDoesNotHandle_AreAnsweredUnavailable_ToTheirSender()
     {
         var probe = CreateTestProbe();

@@ -35,6 +35,9 @@ public static class RoomMetrics
     public static readonly Counter<long> UnansweredRequests = Meter.CreateCounter<long>(
         "chat.room.requests.unanswered", unit: "{request}", description: "Requests that reached no room (dead letters), answered room.unavailable.");
 
+    public static readonly Counter<long> ResentRequests = Meter.CreateCounter<long>(
+        "chat.room.requests.resent", unit: "{request}", description: "Requests a shard region dropped at a shard's hand-off, sent to the region again once.");
+
     public static readonly Counter<long> Recoveries = Meter.CreateCounter<long>(
         "chat.room.recoveries", unit: "{room}", description: "Rooms that began recovering from the journal (successful or not).");
 

@@ -45,10 +45,11 @@ public static class LoadGenerator
         for (var i = 0; i < plan.Count; i++)
         {
             var step = plan[i];
+            var sends = step.Kind == LoadStep.Open ? OpenLoopSender.Prepare(rooms, (long)(step.Level * (step.WarmUpSeconds + step.WindowSeconds))) : [];
             var windowStarts = AnnounceWindowAsync(i, step, cancellation);
             var result = step.Kind == LoadStep.Closed
                 ? await ClosedAsync(i, step, gateway, rooms, cancellation)
-                : await OpenAsync(i, step, gateway, watch, rooms, cancellation);
+                : await OpenAsync(i, step, gateway, watch, sends, cancellation);
             await windowStarts;
             ChildReports.Write("step", result);
         }
@@ -102,19 +103,16 @@ public static class LoadGenerator
 
     /// <summary>
     /// Each send has a due time on a fixed schedule and goes out when due, however slow earlier ones are;
-    /// latency counts from the due time to the <c>messages.add</c> event, so a stall is not hidden.
+    /// latency counts from the due time to the <c>messages.add</c> event, so a stall is not hidden. The
+    /// messages are sealed before the step (and its warm-up) begins.
     /// </summary>
     private static async Task<StepResult> OpenAsync(
-        int index, LoadStep step, ResRequester gateway, AddEventWatch watch, BenchRoom[] rooms, CancellationToken cancellation)
+        int index, LoadStep step, ResRequester gateway, AddEventWatch watch, IReadOnlyList<SealedSend> sends, CancellationToken cancellation)
     {
         watch.Reset();
-        var rate = step.Level;
-        var total = (long)(rate * (step.WarmUpSeconds + step.WindowSeconds));
-        var start = Clock.Now;
-        var windowStart = Clock.After(start, step.WarmUpSeconds);
-        var replies = await OpenLoopSender.SendAsync(gateway, watch, rooms, rate, total, start, windowStart, cancellation);
+        var sent = await OpenLoopSender.RunAsync(gateway, watch, sends, step.Level, step.WarmUpSeconds, cancellation);
 
-        var achieved = (total - (long)(rate * step.WarmUpSeconds)) / Clock.Seconds(windowStart, Clock.Now);
+        var achieved = (sends.Count - (long)(step.Level * step.WarmUpSeconds)) / Clock.Seconds(sent.WindowStart, sent.End);
         var deadline = Clock.After(Clock.Now, 15);
         while (watch.Outstanding > 0 && Clock.Now < deadline)
         {
@@ -123,7 +121,7 @@ public static class LoadGenerator
 
         long errors = 0;
         string? firstError = null;
-        foreach (var reply in replies)
+        foreach (var reply in sent.Replies)
         {
             var ok = reply.IsCompletedSuccessfully && ResBodies.IsSuccess(reply.Result);
             if (!ok)
@@ -136,6 +134,6 @@ public static class LoadGenerator
         var latency = watch.Latencies.Summarize();
         var missing = watch.Outstanding;
         watch.Reset();
-        return new StepResult(index, step.Name, achieved, latency.Count, errors, missing, step.WindowSeconds, latency, firstError);
+        return new StepResult(index, step.Name, achieved, latency.Count, errors, missing, step.WindowSeconds, latency, firstError) { SenderLateness = sent.Lateness };
     }
 }

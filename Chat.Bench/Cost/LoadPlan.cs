@@ -35,7 +35,11 @@ public sealed record WindowStarted(int Step);
 /// <summary>Reported by the generator when a step's window has ended.</summary>
 /// <param name="Latency">Closed loop: request to reply. Open loop: scheduled send time to the <c>messages.add</c> event.</param>
 public sealed record StepResult(
-    int Step, string Name, double SendsPerSecond, long Sends, long Errors, long EventsMissing, double WindowSeconds, Measure.LatencySummary Latency, string? FirstError);
+    int Step, string Name, double SendsPerSecond, long Sends, long Errors, long EventsMissing, double WindowSeconds, Measure.LatencySummary Latency, string? FirstError)
+{
+    /// <summary>Open loop: how late the generator's sends left, scheduled send time to handed to the NATS client (part of <see cref="Latency"/>).</summary>
+    public Measure.LatencySummary? SenderLateness { get; init; }
+}
 
 /// <summary>Reported once every room was joined.</summary>
 public sealed record RoomsJoined(int Rooms, int Errors, string? FirstError);

@@ -107,11 +107,11 @@ public static class ServiceLevelScenario
         watch.Reset();
         var rate = p.OfferedLoadPerSecond;
         var total = (long)(rate * (p.WarmUp + p.ServiceWindow).TotalSeconds);
-        var start = Clock.Now;
-        var windowStart = Clock.After(start, p.WarmUp.TotalSeconds);
-        var replies = await OpenLoopSender.SendAsync(gateway, watch, rooms, rate, total, start, windowStart, context.Cancellation);
+        var sends = OpenLoopSender.Prepare(rooms, total);
+        var sent = await OpenLoopSender.RunAsync(gateway, watch, sends, rate, p.WarmUp.TotalSeconds, context.Cancellation);
+        var replies = sent.Replies;
 
-        var achieved = total / Clock.Seconds(start, Clock.Now);
+        var achieved = (total - (long)(rate * p.WarmUp.TotalSeconds)) / Clock.Seconds(sent.WindowStart, sent.End);
         var deadline = Clock.After(Clock.Now, 15);
         while (watch.Outstanding > 0 && Clock.Now < deadline)
         {
@@ -130,7 +130,7 @@ public static class ServiceLevelScenario
         var latency = watch.Latencies.Summarize();
         context.Baselines["service.event.p50ms"] = latency.P50;
         var missing = watch.Outstanding;
-        var note = $"offered {rate:N0}/s, achieved {achieved:N0}/s; {errors} errors, {missing} events missing";
+        var note = $"offered {rate:N0}/s, achieved {achieved:N0}/s; {errors} errors, {missing} events missing; sent {sent.Lateness.P50:F2} / {sent.Lateness.P99:F2} ms late (p50 / p99)";
         var rtt = context.Baseline("nats.rtt.p99ms");
         context.Add(new Figure("2. service", $"request → add event p50 at {rate:N0}/s", latency.P50, "ms", latency.Count,
             "NATS round trip p50 ms", context.Baseline("nats.rtt.p50ms"), Note: note));

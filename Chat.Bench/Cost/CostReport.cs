@@ -95,6 +95,17 @@ public sealed record CostReport(
         }
 
         t.AppendLine();
+        Line($"The node's garbage collections in each window (it runs in the benchmark's process; {(Machine.ServerGc ? "server" : "workstation")} GC): collections of generation 0 / 1 / 2, and the time its threads stood still for them.");
+        t.AppendLine();
+        t.AppendLine("| load | collections 0 / 1 / 2 | paused | share of the window |");
+        t.AppendLine("|---|---|---|---|");
+        foreach (var w in Node.Where(w => w.ServiceGc is not null))
+        {
+            var gc = w.ServiceGc!;
+            Line($"| {w.Step.Name} | {gc.Gen0:N0} / {gc.Gen1:N0} / {gc.Gen2:N0} | {gc.PausedMilliseconds:N0} ms | {gc.PausedMilliseconds / (w.Step.WindowSeconds * 10):F2} % |");
+        }
+
+        t.AppendLine();
         t.AppendLine("## One send alone, stage by stage (node, 1 in flight)");
         t.AppendLine();
         t.AppendLine("| stage | p50 | p99 | measured by |");

@@ -173,11 +173,13 @@ public static class CostRun
             var limit = TimeSpan.FromSeconds(plan[i].WarmUpSeconds + plan[i].WindowSeconds + 60);
             await generator.ReadAsync<WindowStarted>("window", limit, cancellation);
             var before = CpuReading.Take(servicePid, pids.Postgres, pids.Nats, generator.Id);
+            var gcBefore = GcReading.Take();
             await hooks.WindowStarted(i);
             var result = await generator.ReadAsync<StepResult>("step", limit, cancellation);
             var cpu = CpuReading.Take(servicePid, pids.Postgres, pids.Nats, generator.Id) - before;
+            var gc = GcReading.Take() - gcBefore;
             await hooks.WindowEnded(i);
-            var window = new Window(plan[i], result, cpu);
+            var window = new Window(plan[i], result, cpu) { ServiceGc = servicePid == Environment.ProcessId ? gc : null };
             windows.Add(window);
             Progress.Line($"   {window}");
         }
@@ -201,13 +203,16 @@ public static class CostRun
 /// <summary>A step's window: what the generator measured and the CPU each process spent meanwhile.</summary>
 public sealed record Window(LoadStep Step, StepResult Result, CpuReading Cpu)
 {
+    /// <summary>The service's garbage collections in the window, when the service is this process (the node).</summary>
+    public GcReading? ServiceGc { get; init; }
+
     /// <summary>CPU milliseconds per 1,000 sends acknowledged in the window.</summary>
     public CpuReading PerThousand => Result.Sends == 0
         ? new CpuReading(double.NaN, double.NaN, double.NaN, double.NaN)
         : new CpuReading(Cpu.Service * 1000 / Result.Sends, Cpu.Postgres * 1000 / Result.Sends, Cpu.Nats * 1000 / Result.Sends, Cpu.Generator * 1000 / Result.Sends);
 
     public override string ToString() =>
-        $"{Step.Name}: {Result.SendsPerSecond:N0} sends/s, {Result.Latency}, {Result.Errors} errors; CPU ms per 1,000 sends: service {PerThousand.Service:N0}, PostgreSQL {PerThousand.Postgres:N0}, nats-server {PerThousand.Nats:N0}, generator {PerThousand.Generator:N0}";
+        $"{Step.Name}: {Result.SendsPerSecond:N0} sends/s, {Result.Latency}, {Result.Errors} errors; CPU ms per 1,000 sends: service {PerThousand.Service:N0}, PostgreSQL {PerThousand.Postgres:N0}, nats-server {PerThousand.Nats:N0}, generator {PerThousand.Generator:N0}{(ServiceGc is { } gc ? $"; GC {gc}" : string.Empty)}";
 }
 
 /// <summary>Journal reads timed on the seeded database at two sizes.</summary>

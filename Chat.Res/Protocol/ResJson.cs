@@ -282,55 +282,14 @@ public static class ResJson
         w.WriteEndObject();
     });
 
-    /// <summary>
-    /// Writes into a buffer and writer kept per thread and returns a copy of exactly the bytes written. A fresh
-    /// buffer per payload started small and grew for the ciphertext's base64 (the writer asks for the most an
-    /// encoding could take), about a third of everything the node allocated per send under load.
-    /// </summary>
     private static byte[] Write(Action<Utf8JsonWriter> write)
     {
-        var scratch = t_scratch;
-        if (scratch is null || scratch.InUse)
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            // The first use on this thread, or a payload written while another is (never today): its own scratch.
-            scratch = new Scratch();
-            t_scratch ??= scratch;
+            write(writer);
         }
 
-        scratch.InUse = true;
-        try
-        {
-            scratch.Writer.Reset(scratch.Buffer);
-            write(scratch.Writer);
-            scratch.Writer.Flush();
-            return scratch.Buffer.WrittenSpan.ToArray();
-        }
-        finally
-        {
-            scratch.Buffer.ResetWrittenCount();
-            if (scratch.Buffer.Capacity > Scratch.KeptCapacity)
-            {
-                // A large collection (a full message window) is not kept alive by an idle thread.
-                t_scratch = null;
-            }
-
-            scratch.InUse = false;
-        }
-    }
-
-    [ThreadStatic]
-    private static Scratch? t_scratch;
-
-    private sealed class Scratch
-    {
-        public const int KeptCapacity = 64 * 1024;
-
-        public ArrayBufferWriter<byte> Buffer { get; } = new(4096);
-
-        public Utf8JsonWriter Writer { get; }
-
-        public bool InUse { get; set; }
-
-        public Scratch() => Writer = new Utf8JsonWriter(Buffer);
+        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -159,29 +159,6 @@ public sealed class ResProtocolTests
     }
 
     [Fact]
-    public void PayloadsWrittenInTurn_OnOneThreadOrMany_AreEachExactlyTheirOwn()
-    {
-        // Payloads are written through a buffer each thread keeps: none may carry another's bytes, whether
-        // it follows a window bigger than what is kept or runs beside others.
-        var big = Enumerable.Range(0, 100)
-            .Select(i => new StoredMessage(Guid.NewGuid(), i + 1, RandomNumberGenerator.GetBytes(1000), RandomNumberGenerator.GetBytes(12), DateTimeOffset.UnixEpoch))
-            .ToImmutableArray();
-        var bigPayload = ResJson.Response(new MessageList(big));
-        bigPayload.Length.Should().BeGreaterThan(100_000);
-        JsonNode.Parse(bigPayload)!["result"]!["collection"]!.AsArray().Should().HaveCount(100);
-
-        Parallel.For(0, 2_000, i =>
-        {
-            var message = new StoredMessage(Guid.NewGuid(), i, RandomNumberGenerator.GetBytes(i % 700), RandomNumberGenerator.GetBytes(12), DateTimeOffset.UnixEpoch);
-            var (_, payload) = ResJson.Event(Room, new MessageAdded(i % 100, message));
-            var value = JsonNode.Parse(payload)!;
-            value["idx"]!.GetValue<int>().Should().Be(i % 100);
-            value["value"]!["data"]!["id"]!.GetValue<string>().Should().Be(message.Id.ToString("D"));
-            Convert.FromBase64String(value["value"]!["data"]!["ciphertext"]!.GetValue<string>()).Should().Equal(message.Ciphertext);
-        });
-    }
-
-    [Fact]
     public void ParticipantItems_TakeNoMoreThanTheBytesTheRoomCountsForThem()
     {
         var participants = Enumerable.Range(0, 20)
